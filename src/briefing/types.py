@@ -258,6 +258,22 @@ class IngestReport:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """One row of the corpus table (web documents tab, ``briefing status``)."""
+
+    doc_id: str
+    title: str
+    kind: str
+    published: str
+    source: str
+    url: str
+    chunks: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class IndexStatus:
     """Where the index lives and what it holds (``briefing status``)."""
 

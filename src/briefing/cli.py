@@ -1,0 +1,31 @@
+"""The `briefing` command: thin commands over the Assistant facade.
+
+Each command group lives in its own module under ``briefing.commands`` and exposes
+``register(app)``; this module only assembles them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+
+def build_app() -> typer.Typer:
+    from .commands import corpus_cmds
+
+    app = typer.Typer(
+        name="briefing",
+        help="Grounded, cited answers over a policy corpus.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for module in (corpus_cmds,):
+        module.register(app)
+    return app
+
+
+def main() -> None:
+    from .config import apply_runtime_defaults
+
+    apply_runtime_defaults()
+    build_app()()
