@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     )
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="LLM sampling temperature.")
     llm_timeout_s: float = Field(60.0, gt=0, description="LLM request timeout in seconds.")
+    llm_flag_unsupported: bool = Field(
+        False,
+        description=(
+            "LLM backends: keep a sentence its cited passages do not support, marked "
+            "supported=False, instead of dropping it."
+        ),
+    )
     ollama_base_url: str = Field(
         "http://127.0.0.1:11434", description="Ollama server for the native `ollama` backend."
     )
