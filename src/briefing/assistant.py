@@ -1,0 +1,394 @@
+"""The facade: the one place that builds concrete parts and wires them together.
+
+Usage::
+
+    from briefing import Assistant, Settings
+
+    assistant = Assistant()                       # or Assistant(Settings(corpus_dir=..., data_dir=...))
+    answer = assistant.ask("Which firms got licences?")
+    print(answer.text)                            # "... [1] ... [2]"
+    for c in answer.citations:
+        print(c.marker, c.title, c.quote)
+
+    chat = assistant.conversation()
+    chat.ask("What does the suspension cover?")
+    chat.ask("And for how long?").standalone_question
+
+Everything heavy (model load, index check) happens on first use, under a lock, so
+``Assistant()`` is cheap and one instance can serve many threads.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from .answering.base import Answerer, QueryRewriter
+from .config import Settings
+from .errors import ConfigError, QuestionError, UploadError
+from .index.embeddings import LazyEmbeddings
+from .index.ingest import Indexer
+from .index.lexical import LexicalIndex
+from .index.records import SQLiteRecordManager
+from .index.store import ChromaStore
+from .retrieval.hybrid import HybridRetriever
+from .retrieval.rewrite import HeuristicRewriter
+from .types import (
+    Answer,
+    AnswerDelta,
+    Chunk,
+    Citation,
+    DocumentInfo,
+    IndexStatus,
+    IngestReport,
+    Passage,
+    RetrievalFilter,
+    Turn,
+)
+
+UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Assistant:
+    """Grounded, cited answers over the corpus: ask, stream, converse, ingest."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        answerer: Answerer | None = None,
+        rewriter: QueryRewriter | None = None,
+        auto_ingest: bool = True,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._answerer = answerer
+        self._rewriter = rewriter
+        self._auto_ingest = auto_ingest
+        self._lock = threading.RLock()
+        self._ready = False
+        self._lexical: LexicalIndex | None = None
+        self._chunks_by_id: dict[str, Chunk] = {}
+        self.embeddings = LazyEmbeddings(self.settings, threads=self.settings.query_threads)
+        self._store: ChromaStore | None = None
+        self._indexer: Indexer | None = None
+
+    # -- composition (lazy) ---------------------------------------------------------------
+    @property
+    def indexer(self) -> Indexer:
+        with self._lock:
+            if self._indexer is None:
+                self._store = ChromaStore(self.settings, self.embeddings)
+                records = SQLiteRecordManager(
+                    f"chroma/{self.settings.collection}", self.settings.records_path
+                )
+                self._indexer = Indexer(self.settings, self._store, records)
+            return self._indexer
+
+    @property
+    def answerer(self) -> Answerer:
+        with self._lock:
+            if self._answerer is None:
+                self._answerer = _build_answerer(self.settings, self.embeddings)
+            return self._answerer
+
+    @property
+    def rewriter(self) -> QueryRewriter:
+        with self._lock:
+            if self._rewriter is None:
+                self._rewriter = _build_rewriter(self.settings)
+            return self._rewriter
+
+    def _ensure_ready(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            indexer = self.indexer
+            if self._auto_ingest and self.settings.corpus_dir.is_dir():
+                indexer.ingest()
+            elif indexer.store.count() == 0:
+                raise ConfigError(
+                    f"the index is empty and corpus_dir {self.settings.corpus_dir} is not a "
+                    "folder: set BRIEFING_CORPUS_DIR or run `briefing ingest PATHS`."
+                )
+            self._load_lexical()
+            self._ready = True
+
+    def _load_lexical(self) -> LexicalIndex:
+        lexical = self.indexer.refresh_lexical()
+        self._lexical = lexical
+        self._chunks_by_id = {c.id: c for c in lexical.chunks}
+        return lexical
+
+    def _current_lexical(self) -> LexicalIndex | None:
+        # Another process (or the web upload) may have re-ingested: follow CURRENT.
+        current = LexicalIndex.current_fingerprint(self.settings.lexical_dir)
+        if self._lexical is None or current != self._lexical.fingerprint:
+            with self._lock:
+                loaded = LexicalIndex.load(self.settings.lexical_dir)
+                if loaded is not None:
+                    self._lexical = loaded
+                    self._chunks_by_id = {c.id: c for c in loaded.chunks}
+        return self._lexical
+
+    def _retriever(self, mode: str | None = None) -> HybridRetriever:
+        store = self.indexer.store
+        embeddings = self.embeddings
+
+        def dense(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
+            return store.search(embeddings.embed_query(query), k, where)
+
+        def lexical(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
+            index = self._current_lexical()
+            return index.search(query, k, where) if index is not None else []
+
+        return HybridRetriever(
+            dense,
+            lexical,
+            top_k=self.settings.top_k,
+            candidate_k=self.settings.candidate_k,
+            rrf_k=self.settings.rrf_k,
+            mode=mode or self.settings.retriever,
+        )
+
+    # -- questions ----------------------------------------------------------------------
+    def check_question(self, question: object) -> str:
+        """The question, cleaned; QuestionError when it is unusable."""
+        if not isinstance(question, str):
+            raise QuestionError(f"the question must be text, got {type(question).__name__}")
+        cleaned = _CONTROL.sub(" ", question).strip()
+        if not cleaned:
+            raise QuestionError("the question is empty: type a question about the corpus")
+        limit = self.settings.max_question_chars
+        if len(cleaned) > limit:
+            raise QuestionError(
+                f"the question is {len(cleaned)} characters long; the limit is {limit} "
+                "(setting max_question_chars, env BRIEFING_MAX_QUESTION_CHARS)"
+            )
+        return cleaned
+
+    def retrieve(
+        self, question: str, *, k: int | None = None, filters: RetrievalFilter | None = None
+    ) -> list[Passage]:
+        """The passages retrieval finds for ``question`` as written (no rewriting)."""
+        question = self.check_question(question)
+        self._ensure_ready()
+        return self._retriever().retrieve(question, k=k, where=filters)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        filters: RetrievalFilter | None = None,
+    ) -> Answer:
+        """Answer one question (a follow-up when ``history`` is given)."""
+        final: Answer | None = None
+        for event in self._run(question, history, filters, stream=False):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        filters: RetrievalFilter | None = None,
+    ) -> Iterator[AnswerDelta | Answer]:
+        """Yield ``AnswerDelta`` pieces as they are produced, then the final ``Answer``."""
+        question = self.check_question(question)  # fail before the generator starts
+        return self._run(question, history, filters, stream=True)
+
+    def _run(
+        self,
+        question: str,
+        history: Sequence[Turn],
+        filters: RetrievalFilter | None,
+        *,
+        stream: bool,
+    ) -> Iterator[AnswerDelta | Answer]:
+        started = time.perf_counter()
+        question = self.check_question(question)
+        self._ensure_ready()
+        timings: dict[str, float] = {}
+
+        t = time.perf_counter()
+        standalone = self.rewriter.rewrite(question, history) if history else question
+        timings["rewrite"] = _ms(t)
+
+        t = time.perf_counter()
+        passages = self._retriever().retrieve(standalone, where=filters)
+        timings["retrieve"] = _ms(t)
+
+        t = time.perf_counter()
+        final: Answer | None = None
+        if stream:
+            for event in self.answerer.stream(standalone, passages):
+                if isinstance(event, Answer):
+                    final = event
+                else:
+                    yield event
+        else:
+            final = self.answerer.answer(standalone, passages)
+        assert final is not None, "answerer produced no final Answer"
+        timings["answer"] = _ms(t)
+        timings["total"] = _ms(started)
+        yield replace(
+            final, question=question, standalone_question=standalone, timings_ms=timings
+        )
+
+    def conversation(self) -> Conversation:
+        """A conversation that keeps its own history (one per user or chat window)."""
+        return Conversation(self)
+
+    def passage_context(self, citation: Citation) -> tuple[str, str, str]:
+        """(before, quote, after): the cited quote inside its chunk, for highlighting."""
+        self._ensure_ready()
+        self._current_lexical()
+        chunk = self._chunks_by_id.get(citation.chunk_id)
+        if chunk is None or not (chunk.start <= citation.start <= citation.end <= chunk.end):
+            return "", citation.quote, ""
+        a, b = citation.start - chunk.start, citation.end - chunk.start
+        return chunk.text[:a], chunk.text[a:b], chunk.text[b:]
+
+    # -- the index ----------------------------------------------------------------------
+    def ingest(
+        self, paths: Sequence[Path] | None = None, *, rebuild: bool = False, progress: bool = False
+    ) -> IngestReport:
+        """Bring the index in step with ``paths`` (default: the corpus folder)."""
+        with self._lock:
+            report = self.indexer.ingest(paths, rebuild=rebuild, progress=progress)
+            self._load_lexical()
+            self._ready = True
+            return report
+
+    def status(self) -> IndexStatus:
+        return self.indexer.status()
+
+    def documents(self) -> list[DocumentInfo]:
+        """The indexed documents, one row each (title, kind, date, source, chunks)."""
+        self._ensure_ready()
+        return self.indexer.documents()
+
+    def add_document(self, filename: str, data: bytes) -> IngestReport:
+        """Save an uploaded file into the corpus folder and ingest it incrementally.
+
+        Rejects (UploadError) unknown types, empty or oversized files and unsafe names; a
+        file that fails to load is removed again so the corpus stays loadable.
+        """
+        name = _safe_filename(filename)
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_TYPES:
+            raise UploadError(
+                f"{filename!r}: type {suffix or '(none)'} is not accepted; use one of "
+                + ", ".join(UPLOAD_TYPES)
+            )
+        if not data:
+            raise UploadError(f"{filename!r}: the file is empty")
+        if len(data) > self.settings.max_upload_bytes:
+            raise UploadError(
+                f"{filename!r}: {len(data):,} bytes is over the limit of "
+                f"{self.settings.max_upload_bytes:,} (setting max_upload_bytes)"
+            )
+        corpus = self.settings.corpus_dir
+        corpus.mkdir(parents=True, exist_ok=True)
+        target = corpus / name
+        if target.exists():
+            raise UploadError(f"{filename!r}: a file named {name!r} is already in the corpus")
+        tmp = corpus / f".upload-{name}"
+        tmp.write_bytes(data)
+        try:
+            from .corpus import load_file
+
+            if load_file(tmp, corpus) is None:
+                raise UploadError(f"{filename!r}: no readable text (binary, empty or corrupt)")
+            shutil.move(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        try:
+            return self.ingest()
+        except Exception:
+            target.unlink(missing_ok=True)  # e.g. a duplicate id: keep the corpus loadable
+            self.ingest()
+            raise
+
+    def as_retriever(self, *, k: int | None = None, filters: RetrievalFilter | None = None):  # type: ignore[no-untyped-def]
+        """This assistant's hybrid retriever as a LangChain ``BaseRetriever``."""
+        from .retrieval.langchain_retriever import BriefingRetriever
+
+        return BriefingRetriever(source=self, k=k or self.settings.top_k, filters=filters)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._indexer is not None:
+                self._indexer.records.close()
+
+
+class Conversation:
+    """A question-and-answer history bound to one Assistant; safe to use from one user."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.history: list[Turn] = []
+        self._lock = threading.Lock()
+
+    def ask(self, question: str, *, filters: RetrievalFilter | None = None) -> Answer:
+        with self._lock:
+            answer = self.assistant.ask(question, history=tuple(self.history), filters=filters)
+            self.history.append(Turn(question=answer.question, answer=answer))
+            return answer
+
+    def stream(
+        self, question: str, *, filters: RetrievalFilter | None = None
+    ) -> Iterator[AnswerDelta | Answer]:
+        with self._lock:
+            for event in self.assistant.stream(
+                question, history=tuple(self.history), filters=filters
+            ):
+                if isinstance(event, Answer):
+                    self.history.append(Turn(question=event.question, answer=event))
+                yield event
+
+    def reset(self) -> None:
+        with self._lock:
+            self.history.clear()
+
+
+def _build_answerer(settings: Settings, embeddings: LazyEmbeddings) -> Answerer:
+    if settings.backend == "offline":
+        from .answering.offline import OfflineAnswerer
+
+        return OfflineAnswerer(embeddings, max_words=settings.max_answer_words)
+    from .answering.llm import LLMAnswerer, make_chat_model
+
+    return LLMAnswerer(make_chat_model(settings))
+
+
+def _build_rewriter(settings: Settings) -> QueryRewriter:
+    if settings.backend == "offline":
+        return HeuristicRewriter()
+    from .answering.llm import make_chat_model
+    from .retrieval.llm_rewrite import LLMQueryRewriter
+
+    return LLMQueryRewriter(make_chat_model(settings))
+
+
+def _safe_filename(filename: str) -> str:
+    base = Path(str(filename).replace("\\", "/")).name
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-")
+    if not cleaned or cleaned.lower() == "readme.md":
+        raise UploadError(f"{filename!r} is not a usable file name")
+    return cleaned[:120]
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

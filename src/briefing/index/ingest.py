@@ -1,0 +1,190 @@
+"""Incremental, idempotent, crash-safe ingestion into Chroma and the BM25 index.
+
+Built on LangChain's indexing API (``langchain_core.indexing.index``) with a SQLite
+record manager: every chunk is written under a hash of its text and metadata, so an
+unchanged chunk is never embedded twice, a changed document's old chunks are deleted,
+and documents gone from the corpus are cleaned up (``cleanup="full"``).
+
+Crash safety: the vector store is written before the records, and Chroma upserts by
+id, so a run killed at any point is repaired by the next one. Each run also starts by
+reconciling the records with the collection (records without vectors are forgotten,
+vectors without records are deleted) and ends by rebuilding the lexical index whenever
+its fingerprint differs from the collection's ids.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock
+from langchain_core.documents import Document as LCDocument
+from langchain_core.indexing import index as lc_index
+from tqdm import tqdm
+
+from ..config import Settings
+from ..corpus import chunk_document, load_corpus
+from ..types import DocumentInfo, IndexStatus, IngestReport
+from .lexical import LexicalIndex, fingerprint
+from .records import SQLiteRecordManager
+from .store import ChromaStore, chunk_to_lc
+
+
+class Indexer:
+    """Keeps the Chroma collection, the record manager and the BM25 index in step."""
+
+    def __init__(self, settings: Settings, store: ChromaStore, records: SQLiteRecordManager):
+        self.settings = settings
+        self.store = store
+        self.records = records
+        self.records.create_schema()
+
+    @property
+    def _state_path(self) -> Path:
+        return self.settings.data_dir / "ingest.json"
+
+    def ingest(
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        rebuild: bool = False,
+        progress: bool = False,
+    ) -> IngestReport:
+        """Make the index mirror ``paths`` (default: the corpus folder) exactly."""
+        started = time.perf_counter()
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.settings.lock_path), timeout=600):
+            if rebuild:
+                self._wipe()
+            self._reconcile()
+            loaded = load_corpus(list(paths) if paths else self.settings.corpus_dir)
+            chunks = [
+                chunk
+                for doc in loaded.documents
+                for chunk in chunk_document(
+                    doc, chunk_size=self.settings.chunk_size, chunk_min=self.settings.chunk_min
+                )
+            ]
+            bar = tqdm(
+                total=len(chunks),
+                desc="Indexing chunks",
+                unit="chunk",
+                disable=not progress,
+                dynamic_ncols=True,
+            )
+            with bar:
+                result = lc_index(
+                    _tick(bar, (chunk_to_lc(c) for c in chunks)),
+                    self.records,
+                    self.store.vectorstore,
+                    cleanup="full",
+                    source_id_key="doc_id",
+                    key_encoder="sha256",
+                    batch_size=max(32, self.settings.embedding_batch_size),
+                )
+            self.refresh_lexical()
+            self._write_state(len(loaded.documents))
+        return IngestReport(
+            documents=len(loaded.documents),
+            chunks=self.store.count(),
+            added=result["num_added"] + result["num_updated"],
+            deleted=result["num_deleted"],
+            unchanged=result["num_skipped"],
+            skipped=tuple(f"{path}: {reason}" for path, reason in loaded.skipped),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def refresh_lexical(self) -> LexicalIndex:
+        """Rebuild the BM25 index from the collection unless it is already in step."""
+        ids = self.store.ids()
+        if LexicalIndex.current_fingerprint(self.settings.lexical_dir) == fingerprint(ids):
+            current = LexicalIndex.load(self.settings.lexical_dir)
+            if current is not None:
+                return current
+        keys, chunks = [], []
+        for rid, chunk in sorted(self.store.records(), key=lambda r: (r[1].doc_id, r[1].start)):
+            keys.append(rid)
+            chunks.append(chunk)
+        lexical = LexicalIndex(chunks, keys)
+        lexical.save(self.settings.lexical_dir)
+        return lexical
+
+    def lexical_in_step(self) -> bool:
+        current = LexicalIndex.current_fingerprint(self.settings.lexical_dir)
+        return current == fingerprint(self.store.ids())
+
+    def status(self) -> IndexStatus:
+        state = self._read_state()
+        return IndexStatus(
+            documents=len(self.records.groups()),
+            chunks=self.store.count(),
+            last_ingest=state.get("last_ingest", "never"),
+            location=self.store.location,
+            embedding_model=self.settings.resolved_embedding_model(),
+            lexical_in_step=self.lexical_in_step(),
+        )
+
+    def documents(self) -> list[DocumentInfo]:
+        """One row per indexed document, from the stored chunks (no corpus re-read)."""
+        rows: dict[str, DocumentInfo] = {}
+        counts: dict[str, int] = {}
+        for _, chunk in self.store.records():
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+            rows.setdefault(
+                chunk.doc_id,
+                DocumentInfo(
+                    doc_id=chunk.doc_id,
+                    title=chunk.title,
+                    kind=chunk.kind,
+                    published=chunk.published,
+                    source=chunk.source,
+                    url=chunk.url,
+                    chunks=0,
+                ),
+            )
+        return sorted(
+            (replace(row, chunks=counts[doc_id]) for doc_id, row in rows.items()),
+            key=lambda r: (r.published or "9999", r.title),
+        )
+
+    # -- internals ----------------------------------------------------------------------
+    def _reconcile(self) -> None:
+        recorded = set(self.records.list_keys())
+        stored = self.store.ids()
+        if missing := sorted(recorded - stored):
+            self.records.delete_keys(missing)  # re-added by this run if still current
+        if orphans := sorted(stored - recorded):
+            self.store.delete(orphans)  # written by a killed run before its records
+
+    def _wipe(self) -> None:
+        self.store.reset()
+        self.records.delete_keys(self.records.list_keys())
+        shutil.rmtree(self.settings.lexical_dir, ignore_errors=True)
+
+    def _write_state(self, documents: int) -> None:
+        state = {
+            "last_ingest": datetime.now(UTC).isoformat(timespec="seconds"),
+            "documents": documents,
+            "embedding_model": self.settings.resolved_embedding_model(),
+        }
+        tmp = self._state_path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(state, indent=2))
+        os.replace(tmp, self._state_path)
+
+    def _read_state(self) -> dict[str, object]:
+        try:
+            return json.loads(self._state_path.read_text())
+        except (OSError, ValueError):
+            return {}
+
+
+def _tick(bar: tqdm, docs: Iterable[LCDocument]) -> Iterator[LCDocument]:
+    for doc in docs:
+        bar.update(1)
+        yield doc

@@ -1,0 +1,169 @@
+"""The Chroma vector store: embedded (persistent folder) or a Chroma server.
+
+Chunks travel as LangChain ``Document``s whose metadata holds every ``Chunk`` field,
+so a stored record can be turned back into a ``Chunk`` without the corpus files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.documents import Document as LCDocument
+from langchain_core.embeddings import Embeddings
+
+from ..config import Settings
+from ..errors import IndexStoreError
+from ..types import Chunk, RetrievalFilter
+
+_HEADING_SEP = " \u203a "
+
+
+def chunk_to_lc(chunk: Chunk) -> LCDocument:
+    """A chunk as a LangChain Document (metadata: scalar values only, as Chroma needs)."""
+    meta: dict[str, Any] = {
+        "chunk_id": chunk.id,
+        "doc_id": chunk.doc_id,
+        "start": chunk.start,
+        "end": chunk.end,
+        "heading_path": _HEADING_SEP.join(chunk.heading_path),
+        "ordinal": chunk.ordinal,
+        "title": chunk.title,
+        "kind": chunk.kind,
+        "published": chunk.published,
+        # Chroma compares numbers only: YYYYMMDD lets date ranges be filtered in the store.
+        "published_ord": _date_ord(chunk.published),
+        "source": chunk.source,
+        "url": chunk.url,
+    }
+    return LCDocument(page_content=chunk.text, metadata=meta)
+
+
+def lc_to_chunk(text: str, meta: dict[str, Any]) -> Chunk:
+    heading = str(meta.get("heading_path") or "")
+    return Chunk(
+        id=str(meta["chunk_id"]),
+        doc_id=str(meta["doc_id"]),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        heading_path=tuple(heading.split(_HEADING_SEP)) if heading else (),
+        ordinal=int(meta.get("ordinal", 0)),
+        title=str(meta.get("title", "")),
+        kind=str(meta.get("kind", "")),
+        published=str(meta.get("published", "")),
+        source=str(meta.get("source", "")),
+        url=str(meta.get("url", "")),
+    )
+
+
+def _date_ord(iso: str) -> int:
+    digits = iso.replace("-", "")[:8]
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+def chroma_where(where: RetrievalFilter | None) -> dict[str, Any] | None:
+    """Translate a RetrievalFilter into a Chroma ``where`` clause (None: no filter)."""
+    if where is None:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if where.kinds:
+        clauses.append({"kind": {"$in": list(where.kinds)}})
+    if where.doc_ids:
+        clauses.append({"doc_id": {"$in": list(where.doc_ids)}})
+    if where.published_from:
+        clauses.append({"published_ord": {"$gte": _date_ord(where.published_from)}})
+    if where.published_to:
+        clauses.append({"published_ord": {"$lte": _date_ord(where.published_to)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ChromaStore:
+    """One Chroma collection (cosine space) behind LangChain's ``Chroma`` vector store."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        client_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if settings.chroma_host:
+                client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=client_settings
+                )
+                self.location = f"chroma server http://{settings.chroma_host}:{settings.chroma_port}"
+            else:
+                settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(
+                    path=str(settings.chroma_dir), settings=client_settings
+                )
+                self.location = str(settings.chroma_dir.resolve())
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
+            target = settings.chroma_host or settings.chroma_dir
+            raise IndexStoreError(f"cannot open the Chroma store at {target}: {exc}") from exc
+        self.client = client
+        self.collection_name = settings.collection
+        self.vectorstore = Chroma(
+            collection_name=settings.collection,
+            embedding_function=embeddings,
+            client=client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+    @property
+    def collection(self):  # type: ignore[no-untyped-def]
+        return self.vectorstore._collection
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ids(self) -> set[str]:
+        """Every record id in the collection (no payloads)."""
+        return {i for page in self._pages(include=[]) for i in page["ids"]}
+
+    def records(self) -> Iterator[tuple[str, Chunk]]:
+        """Every (record id, chunk) in the collection, in pages."""
+        for page in self._pages(include=["documents", "metadatas"]):
+            for rid, text, meta in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            ):
+                yield rid, lc_to_chunk(text, meta)
+
+    def _pages(self, include: list[str], size: int = 2000) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            page = self.collection.get(include=include, limit=size, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def delete(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), 1000):
+            self.collection.delete(ids=ids[i : i + 1000])
+
+    def search(
+        self, vector: list[float], k: int, where: RetrievalFilter | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks to an embedding; score = cosine similarity."""
+        if self.count() == 0:
+            return []
+        found = self.collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=chroma_where(where),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (lc_to_chunk(text, meta), 1.0 - float(dist))
+            for text, meta, dist in zip(
+                found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
+            )
+        ]
+
+    def reset(self) -> None:
+        """Drop and recreate the collection (``ingest --rebuild``)."""
+        self.vectorstore.reset_collection()

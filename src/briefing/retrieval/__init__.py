@@ -1,0 +1,1 @@
+"""Retrieval: hybrid dense + BM25 search, fusion, follow-up rewriting."""
