@@ -65,6 +65,7 @@ class Assistant:
         answerer: Answerer | None = None,
         rewriter: QueryRewriter | None = None,
         auto_ingest: bool = True,
+        threads: int | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self._answerer = answerer
@@ -74,7 +75,11 @@ class Assistant:
         self._ready = False
         self._lexical: LexicalIndex | None = None
         self._chunks_by_id: dict[str, Chunk] = {}
-        self.embeddings = LazyEmbeddings(self.settings, threads=self.settings.query_threads)
+        # Torch threads: one for answering (stays fast beside other busy processes);
+        # batch ingest passes settings.ingest_threads.
+        self.embeddings = LazyEmbeddings(
+            self.settings, threads=self.settings.query_threads if threads is None else threads
+        )
         self._store: ChromaStore | None = None
         self._indexer: Indexer | None = None
 
