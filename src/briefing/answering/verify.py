@@ -234,6 +234,8 @@ def verify_reply(
     kept: list[tuple[str, list[int], bool]] = []  # (sentence, passage numbers, supported)
 
     for sentence, markers in parse_reply(cleaned):
+        if not content_words(sentence):
+            continue  # a fragment such as "1." or "Sources:" states nothing to check
         cited = list(dict.fromkeys(m for m in markers if 1 <= m <= n))
         bad_markers.extend(m for m in markers if not 1 <= m <= n)
         if not cited:
