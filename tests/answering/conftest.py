@@ -36,6 +36,13 @@ DOCUMENTS = {
         "Rare-earth magnet exports fell 12% in October, customs data showed. "
         "A European trade group put the decline at 15%.",
     ),
+    "ministry-exports": (
+        "Ministry statement",
+        "official",
+        "2025-11-18",
+        "Ministry of Commerce",
+        "Exports fell 12% in October, the ministry said.",
+    ),
     "poisoned-note": (
         "Analyst note",
         "analysis",
@@ -87,3 +94,9 @@ def passages() -> list[Passage]:
 def poisoned_passages(passages: list[Passage]) -> list[Passage]:
     """The two passages plus [3], a document that tries to break out of its fence."""
     return [*passages, make_passage("poisoned-note", 0, 0.5)]
+
+
+@pytest.fixture
+def disagreeing_passages() -> list[Passage]:
+    """[1] the ministry's 12% figure, [2] Reuters with both 12% and the trade group's 15%."""
+    return [make_passage("ministry-exports"), make_passage("reuters-exports")]

@@ -186,13 +186,22 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _contributes(sentence: str, text: str) -> bool:
+    """True when ``text`` holds one of the sentence's figures or 30% of its content words."""
+    if numbers(sentence) & numbers(text):
+        return True
+    words = content_words(sentence)
+    available = set(content_words(text))
+    return bool(words) and sum(1 for w in words if w in available) / len(words) >= 0.3
+
+
 def _check(sentence: str, cited: list[int], texts: list[str]) -> list[int] | None:
     """The markers to keep if ``sentence`` is supported by the cited passages, else None.
 
-    A marker is kept when its passage covers at least half of the sentence (so both
-    sides of a disagreement keep their sources), or when the others do not support the
-    sentence without it (it carries part of the claim); a passage with little in common
-    with the sentence loses its marker.
+    A marker is kept when its passage contributes to the sentence -- it holds one of the
+    sentence's figures or at least 30% of its content words, so each side of a
+    disagreement keeps its source -- or when the others do not support the sentence
+    without it. A passage with little in common with the sentence loses its marker.
     """
     chosen = [texts[m - 1] for m in cited]
     if not is_supported(sentence, chosen):
@@ -200,7 +209,7 @@ def _check(sentence: str, cited: list[int], texts: list[str]) -> list[int] | Non
     kept = []
     for m in cited:
         others = [texts[o - 1] for o in cited if o != m]
-        if _match(sentence, texts[m - 1]) >= 0.5 or not is_supported(sentence, others):
+        if _contributes(sentence, texts[m - 1]) or not is_supported(sentence, others):
             kept.append(m)
     return kept or cited
 
