@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     retriever: Literal["hybrid", "dense"] = Field(
         "hybrid", description="hybrid = dense + BM25 fused by RRF; dense = Chroma only."
     )
-    top_k: int = Field(6, ge=1, description="Passages handed to the answerer.")
+    top_k: int = Field(8, ge=1, description="Passages handed to the answerer.")
     candidate_k: int = Field(20, ge=1, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
 

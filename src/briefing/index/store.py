@@ -19,9 +19,26 @@ from ..types import Chunk, RetrievalFilter
 _HEADING_SEP = " \u203a "
 
 
+def context_header(chunk: Chunk) -> str:
+    """The document title and headings above a chunk, as one line.
+
+    It is embedded with the chunk ("contextual chunk headers"): a paragraph that says
+    "the licences last one year" is then also near questions that name the topic only
+    in its heading or title.
+    """
+    parts = list(dict.fromkeys(p for p in (chunk.title, *chunk.heading_path) if p))
+    return (" — ".join(parts) + "\n") if parts else ""
+
+
 def chunk_to_lc(chunk: Chunk) -> LCDocument:
-    """A chunk as a LangChain Document (metadata: scalar values only, as Chroma needs)."""
+    """A chunk as a LangChain Document (metadata: scalar values only, as Chroma needs).
+
+    ``page_content`` is the context header followed by the chunk text; ``prefix_len``
+    records where the text starts, so ``lc_to_chunk`` recovers it exactly.
+    """
+    header = context_header(chunk)
     meta: dict[str, Any] = {
+        "prefix_len": len(header),
         "chunk_id": chunk.id,
         "doc_id": chunk.doc_id,
         "start": chunk.start,
@@ -36,15 +53,15 @@ def chunk_to_lc(chunk: Chunk) -> LCDocument:
         "source": chunk.source,
         "url": chunk.url,
     }
-    return LCDocument(page_content=chunk.text, metadata=meta)
+    return LCDocument(page_content=header + chunk.text, metadata=meta)
 
 
-def lc_to_chunk(text: str, meta: dict[str, Any]) -> Chunk:
+def lc_to_chunk(content: str, meta: dict[str, Any]) -> Chunk:
     heading = str(meta.get("heading_path") or "")
     return Chunk(
         id=str(meta["chunk_id"]),
         doc_id=str(meta["doc_id"]),
-        text=text,
+        text=content[int(meta.get("prefix_len", 0)) :],
         start=int(meta["start"]),
         end=int(meta["end"]),
         heading_path=tuple(heading.split(_HEADING_SEP)) if heading else (),
