@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from briefing.types import Chunk, Passage
 
-# tests/ holds shared fakes; pytest puts only this folder on sys.path (no __init__.py).
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
+# tests/ is on sys.path because tests/conftest.py (rootdir-style, no __init__.py) is loaded.
+from fakes import fake_openai  # noqa: F401  (the fixture, re-exported for this folder)
 
-from fakes import fake_openai  # noqa: E402, F401  (the fixture, re-exported for this folder)
-
-# Three small documents; chunks are cut from them so offsets are real document offsets.
+# Small documents; chunks are cut from them so offsets are real document offsets.
 DOCUMENTS = {
     "mofcom-licences": (
         "MOFCOM notice",

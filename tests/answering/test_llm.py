@@ -186,6 +186,16 @@ def test_connection_refused_names_the_url(passages):
         list(answerer.stream(QUESTION, passages))
 
 
+def test_ollama_connection_refused_names_the_url(passages):
+    url = f"http://127.0.0.1:{_closed_port()}"
+    settings = Settings(backend="ollama", ollama_base_url=url, llm_model="qwen3", _env_file=None)
+    answerer = LLMAnswerer.from_settings(settings)
+
+    assert answerer.name == "ollama"
+    with pytest.raises(BackendError, match=f"'ollama' backend cannot reach {url}"):
+        answerer.answer(QUESTION, passages)
+
+
 def test_server_error_names_status_and_url(fake_openai, passages):
     answerer = LLMAnswerer(make_chat_model(settings_for(fake_openai.url), max_retries=0))
     fake_openai.fail_next(400, "model 'fake-model' is not loaded")
