@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from briefing.types import Chunk, Passage
 
-# tests/ is on sys.path because tests/conftest.py (rootdir-style, no __init__.py) is loaded.
-from fakes import fake_openai  # noqa: F401  (the fixture, re-exported for this folder)
+# The shared fakes live in tests/fakes; make tests/ importable whether or not a parent
+# conftest has already put it on sys.path (pytest adds only this folder for this file).
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+from fakes import fake_openai  # noqa: E402, F401  (the fixture, re-exported for this folder)
 
 # Small documents; chunks are cut from them so offsets are real document offsets.
 DOCUMENTS = {
