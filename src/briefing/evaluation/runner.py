@@ -113,16 +113,24 @@ def run_eval(
     progress: bool = True,
     judge: Judge | None = None,
     label: str = "",
+    warmup: bool = True,
 ) -> EvalRun:
     """Ask every case in a fresh conversation, score the last answer, aggregate.
 
-    Errors from the assistant (backend down, index unusable) propagate: a systematic
+    With ``warmup`` the first question is asked once before the timed loop, so the
+    latency figures are warm (the cold start is recorded as ``warmup_ms``). Errors
+    from the assistant (backend down, index unusable) propagate: a systematic
     failure should stop the run, not produce a report full of zeros.
     """
     settings = assistant.settings
     k = settings.top_k
     started = datetime.now(UTC)
     t0 = time.perf_counter()
+    warmup_ms = None
+    if warmup and cases:
+        # Model load and index check happen on first use; keep them out of the latencies.
+        assistant.conversation().ask(cases[0].turns[0])
+        warmup_ms = round((time.perf_counter() - t0) * 1000, 1)
     results: list[CaseResult] = []
     desc = f"eval {label}".strip()
     for case in tqdm(cases, desc=desc, unit="case", disable=not progress, file=sys.stderr):
@@ -146,6 +154,7 @@ def run_eval(
         "support_rule": SUPPORT_RULE,
         "retrieval_method": RETRIEVAL_METHOD,
         "judge": judge is not None,
+        "warmup_ms": warmup_ms,
     }
     return EvalRun(
         config=config,

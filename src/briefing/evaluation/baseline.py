@@ -1,0 +1,172 @@
+"""Compare a run with a baseline run.json, and gate a run on thresholds.
+
+A delta is *beyond the interval* when the baseline's value lies outside the current
+run's bootstrap 95% interval for that metric: a move the run's own sampling noise does
+not explain. Thresholds are minimums, except for :data:`LOWER_IS_BETTER` metrics
+(forbidden rate, over-refusal, latency) where they are maximums.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+from .aggregate import HEADLINE_METRICS, LOWER_IS_BETTER, Aggregates
+from .stats import MetricValue
+
+__all__ = [
+    "Delta",
+    "GateFailure",
+    "check_thresholds",
+    "compare_to_baseline",
+    "load_baseline",
+    "load_thresholds",
+    "parse_fail_under",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """One headline metric against the baseline.
+
+    Fields:
+        name: metric name.   current, baseline: the two values (None = n/a).
+        delta: current - baseline, None when either is n/a.
+        beyond_ci: the baseline value is outside the current 95% interval.
+        better: the change is an improvement (direction-aware); None when no change.
+    """
+
+    name: str
+    current: float | None
+    baseline: float | None
+    delta: float | None
+    beyond_ci: bool
+    better: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "current": self.current,
+            "baseline": self.baseline,
+            "delta": self.delta,
+            "beyond_ci": self.beyond_ci,
+            "better": self.better,
+        }
+
+
+def load_baseline(path: Path) -> Aggregates:
+    """The aggregates of a previous run's run.json (ConfigError names the file)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return Aggregates.from_dict(data["aggregates"])
+    except OSError as exc:
+        raise ConfigError(f"--baseline {path}: cannot read: {exc.strerror or exc}") from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"--baseline {path}: not a run.json written by `briefing eval`") from exc
+
+
+def compare_to_baseline(current: Aggregates, baseline: Aggregates) -> list[Delta]:
+    """Deltas for every headline metric present in either run."""
+    deltas: list[Delta] = []
+    for name in HEADLINE_METRICS:
+        cur = current.metrics.get(name, MetricValue(None, 0))
+        base = baseline.metrics.get(name, MetricValue(None, 0))
+        if cur.value is None or base.value is None:
+            deltas.append(Delta(name, cur.value, base.value, None, False, None))
+            continue
+        delta = cur.value - base.value
+        beyond = (
+            cur.ci_low is not None
+            and cur.ci_high is not None
+            and not (cur.ci_low <= base.value <= cur.ci_high)
+        )
+        better = None if delta == 0 else (delta < 0) == (name in LOWER_IS_BETTER)
+        deltas.append(Delta(name, cur.value, base.value, delta, beyond, better))
+    return deltas
+
+
+@dataclass(frozen=True, slots=True)
+class GateFailure:
+    """A metric that missed its threshold."""
+
+    name: str
+    value: float | None
+    threshold: float
+
+    @property
+    def message(self) -> str:
+        shown = "n/a" if self.value is None else f"{self.value:.4g}"
+        if self.name in LOWER_IS_BETTER:
+            return f"{self.name} = {shown}, above the maximum {self.threshold:g}"
+        return f"{self.name} = {shown}, below the minimum {self.threshold:g}"
+
+
+def _check_name(name: str, source: str) -> str:
+    if name not in HEADLINE_METRICS:
+        raise ConfigError(
+            f"{source}: unknown metric {name!r}; known metrics: {', '.join(HEADLINE_METRICS)}"
+        )
+    return name
+
+
+def _number(value: Any, name: str, source: str) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(f"{source}: threshold for {name!r} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"{source}: threshold for {name!r} must be a number, got {value!r}"
+        ) from exc
+
+
+def parse_fail_under(items: list[str]) -> dict[str, float]:
+    """Parse ``--fail-under metric=value`` options (ConfigError names the bad one)."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--fail-under {item!r}: expected metric=value")
+        name = _check_name(name.strip(), "--fail-under")
+        out[name] = _number(value.strip(), name, "--fail-under")
+    return out
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    """Read ``thresholds: {metric: value}`` from a YAML file (ConfigError names the file)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"thresholds file {path}: cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"thresholds file {path}: not valid YAML: {exc}") from exc
+    table = data.get("thresholds") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"thresholds file {path}: expected a mapping 'thresholds: {{metric: value}}'"
+        )
+    return {_check_name(str(k), str(path)): _number(v, str(k), str(path)) for k, v in table.items()}
+
+
+def check_thresholds(
+    metrics: Mapping[str, MetricValue], thresholds: Mapping[str, float]
+) -> list[GateFailure]:
+    """Every metric that misses its threshold; an n/a value always fails."""
+    failures: list[GateFailure] = []
+    for name, threshold in thresholds.items():
+        value = metrics.get(name, MetricValue(None, 0)).value
+        if value is None:
+            missed = True
+        elif name in LOWER_IS_BETTER:
+            missed = value > threshold
+        else:
+            missed = value < threshold
+        if missed:
+            failures.append(GateFailure(name, value, threshold))
+    return failures
