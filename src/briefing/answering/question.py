@@ -1,0 +1,182 @@
+"""What a question asks for: the answer type, list/detail flags and its key terms.
+
+The offline answerer prefers sentences that hold the *kind* of content a question asks
+for ("when" -> a date, "how many" -> a number, "which companies" -> names, "why" -> a
+cause) and abstains when a key term of the question (a name, acronym, number or rare
+word) occurs nowhere in the retrieved text. Pure functions, no model.
+
+Usage::
+
+    >>> profile = analyse_question("Which firms got the first licences?")
+    >>> profile.kind, profile.is_list
+    ('names', True)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .support import STOP_WORDS, content_words, stem
+
+__all__ = [
+    "GENERIC_QUESTION_WORDS",
+    "AnswerKind",
+    "QuestionProfile",
+    "analyse_question",
+    "name_variants",
+]
+
+AnswerKind = str  # "date" | "duration" | "number" | "names" | "reason" | "general"
+
+# Checked in order; the first match decides. Patterns see the lower-cased question.
+_KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "duration",
+        re.compile(
+            r"\bhow long\b|\bduration\b|\bvalid for\b|\bhow many (years|months|weeks|days)\b"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\bwhen\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b"
+            r"|\bsince when\b|\buntil when\b|\bdeadline\b"
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"\bhow (many|much|big|large|high|low|far)\b|\bwhat (share|percentage|proportion|"
+            r"fraction|price|amount|number|volume|value)\b|\bwhat is the (share|percentage|price|"
+            r"number|amount)\b|\bpercent(age)?\b|\bshare of\b"
+        ),
+    ),
+    (
+        "reason",
+        re.compile(r"\bwhy\b|\bwhat (caused|triggered|prompted|led to|drove)\b|\breasons?\b"),
+    ),
+    (
+        "names",
+        re.compile(
+            r"^(which|who|whom)\b|\bwho\b|\bwhich (companies|firms|countries|makers|producers|"
+            r"elements|metals|minerals|firm|company|country|agency|ministry|entities)\b"
+            r"|\bwhat (companies|firms|countries|makers|producers|elements|metals|minerals)\b"
+            r"|\bname (the|all)\b"
+        ),
+    ),
+)
+_LIST = re.compile(
+    r"\b(which|what|name|list)\b.*\b(companies|firms|countries|makers|producers|elements|"
+    r"metals|minerals|measures|announcements|products|customers|commitments|entities|items|"
+    r"rare earths|steps|effects|uses)\b|\blist\b|\bname all\b|\ball the\b"
+)
+_DETAIL = re.compile(
+    r"\bexplain\b|\bin detail\b|\bdetailed\b|\bsummari[sz]e\b|\bsummary\b|\boverview\b"
+    r"|\bdescribe\b|\belaborate\b|\beverything\b|\btell me (more|all)\b"
+)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
+
+# Words that shape a question but carry no fact of their own: a question may use them
+# even when no passage does ("What happened ...?", "What is the impact ...?").
+GENERIC_QUESTION_WORDS = frozenset(
+    stem(w)
+    for w in """
+    happen happened happening mean means meaning affect affects affected effect effects impact
+    impacts change changes changed difference differ main key major important latest current
+    currently recent recently new detail details explain describe summarise summarize summary
+    overview tell give get got gets know known exactly actually really thing things kind kinds
+    type types role status situation happen involve involved involves include included
+    includes cover covers covered last lasts long many much share percentage number date
+    year years month months day days time times first second third list name names
+    anything something someone anyone way ways like still also happen make made
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+# Names that mean the same place or body: a question saying "Washington" or "American"
+# is answered by text saying "US" or "United States". General knowledge, lower-cased.
+_EQUIVALENT_NAMES: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split("|"))
+    for group in (
+        "us|u.s.|usa|u.s.a.|united states|america|american|americans|washington",
+        "china|chinese|beijing|prc|people's republic of china",
+        "eu|european union|europe|european|europeans|brussels",
+        "uk|u.k.|britain|british|united kingdom|london",
+        "japan|japanese|tokyo",
+        "india|indian|indians|new delhi",
+        "korea|korean|south korea|seoul",
+        "ev|evs|electric vehicle|electric vehicles|electric-vehicle",
+        "mofcom|ministry of commerce|commerce ministry",
+        "gac|general administration of customs",
+    )
+)
+
+
+def name_variants(term: str) -> frozenset[str]:
+    """``term`` and the names equivalent to it (lower-cased), e.g. america -> us, ..."""
+    term = term.lower()
+    for group in _EQUIVALENT_NAMES:
+        if term in group:
+            return group
+    return frozenset((term,))
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionProfile:
+    """The parts of a question the offline answerer scores against.
+
+    Fields:
+        kind: the answer type asked for: date, duration, number, names, reason or general.
+        is_list: the question asks for several items ("which companies ...").
+        wants_detail: the question asks for a longer answer ("explain", "summarise").
+        terms: stemmed content words of the question.
+        key_terms: surface forms that must occur in the evidence: names, acronyms and
+            numbers from the question (lower-cased).
+    """
+
+    kind: AnswerKind
+    is_list: bool
+    wants_detail: bool
+    terms: tuple[str, ...]
+    key_terms: tuple[str, ...]
+
+
+def _key_terms(question: str) -> tuple[str, ...]:
+    """Names, acronyms and numbers in the question, lower-cased, in order, without repeats."""
+    keys: list[str] = []
+    tokens = list(_TOKEN.finditer(question))
+    for index, match in enumerate(tokens):
+        token = re.sub(r"['’]s$", "", match.group()).strip(".,'-")
+        if "-" in token and not token[0].isdigit():
+            # "Chinese-content": only the capitalised parts are names.
+            parts = [p for p in token.split("-") if p[:1].isupper()]
+            keys.extend(p.lower() for p in parts if p.lower() not in STOP_WORDS)
+            continue
+        if not token:
+            continue
+        lower = token.lower()
+        if lower in STOP_WORDS or stem(lower) in GENERIC_QUESTION_WORDS:
+            continue
+        if token[0].isdigit():
+            keys.append(lower.rstrip("%"))
+            continue
+        is_acronym = len(token) >= 2 and token.isupper()
+        # A capital after the first word marks a name ("India", "Lynas"); the first word
+        # is a name only when it is an acronym.
+        if is_acronym or (index > 0 and token[0].isupper()):
+            keys.append(lower)
+    return tuple(dict.fromkeys(keys))
+
+
+def analyse_question(question: str) -> QuestionProfile:
+    """Classify ``question`` and extract its terms (see :class:`QuestionProfile`)."""
+    lower = " ".join(question.lower().split())
+    kind = next((name for name, pattern in _KIND_PATTERNS if pattern.search(lower)), "general")
+    return QuestionProfile(
+        kind=kind,
+        is_list=bool(_LIST.search(lower)),
+        wants_detail=bool(_DETAIL.search(lower)),
+        terms=tuple(dict.fromkeys(content_words(question))),
+        key_terms=_key_terms(question),
+    )

@@ -1,0 +1,153 @@
+"""Cheap, model-free facts about one candidate sentence.
+
+The offline answerer asks of every sentence: does it hold a date, a duration, a
+figure, names, a cause (to fit the question's answer type)? Is it page furniture with
+no content of its own (a heading, "Did you know?", "Comments (0)", an "ALSO READ |"
+link)? Which figures does it state (to spot sources that disagree)?
+
+Usage::
+
+    >>> f = sentence_features("The suspension runs until 10 November 2026.")
+    >>> f.has_date, f.has_duration
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .support import content_words
+
+__all__ = ["SentenceFeatures", "sentence_features", "normalise_figures"]
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATE = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b(?:19|20)\d\d\b"
+    rf"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    rf"|\b(?:early|mid|late)[- ](?:{_MONTHS})\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    "|forty|fifty|hundred|a|an|half a|several|a few"
+)
+_DURATION = re.compile(
+    rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORD})(?:[- ]\w+)?[- ](?:years?|months?|weeks?|days?"
+    rf"|hours?|working[- ]days?)\b|\b(?:until|through|till|to)\s+(?:\d{{1,2}}\s+)?"
+    rf"(?:{_MONTHS})\b|\bfor a (?:year|month|week)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(
+    r"\d+(?:[.,]\d+)*\s*(?:%|percent|per cent|t\b|tonnes|lb|kg|/kg|million|billion|yuan|"
+    r"dollars)?|\$\s?\d",
+    re.IGNORECASE,
+)
+_CAUSE = re.compile(
+    r"\bbecause\b|\bdue to\b|\bin response\b|\bresponded?\b|\bresponse to\b|\btrigger"
+    r"|\bled to\b|\bleads? to\b|\bamid\b|\bso that\b|\bin order to\b|\baimed?\b|\bretaliat"
+    r"|\bcounter\b|\bafter\b|\bfollowing\b|\bto (?:facilitate|protect|ensure|curb|limit)\b"
+    r"|\breason\b|\bsince\b|\bdriven by\b|\bresult(?:ed)? (?:of|from)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
+_FURNITURE = re.compile(
+    r"^(?:did you know\??|comments?\s*\(\d+\)|also read\b|read more\b|advertisement\b|"
+    r"please sign in\b|sign in\b|share this\b|related\b|subscribe\b|click here\b)",
+    re.IGNORECASE,
+)
+_WORDNUMS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "a": "1", "an": "1",
+}  # fmt: skip
+_FIGURE_FOR_COMPARE = re.compile(
+    r"\b(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an)"
+    r"(?:\s+to\s+(\d+(?:[.,]\d+)?))?"
+    r"[- ]?(%|percent|per cent|years?|months?|weeks?|days?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceFeatures:
+    """What one sentence holds.
+
+    Fields:
+        words: number of whitespace-separated words.
+        content: stemmed content words (see ``support.content_words``).
+        has_date, has_duration, has_figure, has_cause: answer-type evidence.
+        names: how many capitalised names occur after the first word.
+        furniture: page furniture or a heading: no content of its own.
+        figures: normalised "quantity unit" figures, e.g. ("1 year", "85-90 %").
+        attributed: the sentence names who says it ("according to", "reported", ...).
+    """
+
+    words: int
+    content: frozenset[str]
+    has_date: bool
+    has_duration: bool
+    has_figure: bool
+    has_cause: bool
+    names: int
+    furniture: bool
+    figures: tuple[str, ...]
+    attributed: bool
+
+
+_ATTRIBUTION = re.compile(
+    r"\baccording to\b|\breport(?:s|ed)?\b|\bsa(?:y|ys|id)\b|\bestimates?\b|\bclaims?\b"
+    r"|\bwarns?\b|\bnotes?\b|\bpublishe[sd]\b|\bcalls?\b|\bcharacteri[sz]ed\b|\bdescribes?\b",
+    re.IGNORECASE,
+)
+
+
+def normalise_figures(text: str) -> tuple[str, ...]:
+    """Figures with their unit, normalised for comparison ("three years" -> "3 year")."""
+    found: list[str] = []
+    for match in _FIGURE_FOR_COMPARE.finditer(text):
+        low, high, unit = match.group(1).lower(), match.group(2), match.group(3).lower()
+        low = _WORDNUMS.get(low, low)
+        unit = "%" if unit in ("%", "percent", "per cent") else unit.rstrip("s")
+        found.append(f"{low}-{high} {unit}" if high else f"{low} {unit}")
+    return tuple(dict.fromkeys(found))
+
+
+def _is_heading_like(sentence: str, words: int) -> bool:
+    """A line without final punctuation and few words reads as a heading, not a claim."""
+    if sentence.startswith("#"):
+        return True
+    if sentence.endswith("?"):
+        return True  # a question in the text ("Did you know?") answers nothing
+    return not sentence.rstrip("\"'”’)]").endswith((".", "!", ":", ";")) and words <= 12
+
+
+@lru_cache(maxsize=20_000)
+def sentence_features(sentence: str) -> SentenceFeatures:
+    """Features of ``sentence`` (cached by text; pure)."""
+    text = sentence.strip()
+    words = len(text.split())
+    content = frozenset(content_words(text))
+    first_word_end = text.find(" ") if " " in text else len(text)
+    names = len(_NAME.findall(text[first_word_end:]))
+    furniture = (
+        bool(_FURNITURE.match(text))
+        or "|" in text
+        or _is_heading_like(text, words)
+        or len(content) < 3
+    )
+    return SentenceFeatures(
+        words=words,
+        content=content,
+        has_date=bool(_DATE.search(text)),
+        has_duration=bool(_DURATION.search(text)),
+        has_figure=bool(_FIGURE.search(text)),
+        has_cause=bool(_CAUSE.search(text)),
+        names=names,
+        furniture=furniture,
+        figures=normalise_figures(text),
+        attributed=bool(_ATTRIBUTION.search(text)),
+    )
