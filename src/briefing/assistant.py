@@ -375,7 +375,7 @@ def _build_answerer(settings: Settings, embeddings: LazyEmbeddings) -> Answerer:
         return OfflineAnswerer(embeddings, max_words=settings.max_answer_words)
     from .answering.llm import LLMAnswerer, make_chat_model
 
-    return LLMAnswerer(make_chat_model(settings))
+    return LLMAnswerer.from_settings(settings, chat_model=make_chat_model(settings))
 
 
 def _build_rewriter(settings: Settings) -> QueryRewriter:

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from briefing.types import Chunk, Passage
 
-# The shared fakes live in tests/fakes; make tests/ importable whether or not a parent
-# conftest has already put it on sys.path (pytest adds only this folder for this file).
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
-
-from fakes import fake_openai  # noqa: E402, F401  (the fixture, re-exported for this folder)
+from fakes import fake_openai  # noqa: F401  (the fixture; tests/ is on pythonpath)
 
 # Small documents; chunks are cut from them so offsets are real document offsets.
 DOCUMENTS = {

@@ -1,0 +1,77 @@
+"""The `briefing` command as a user runs it: a real subprocess, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+BRIEFING = Path(sys.executable).with_name("briefing")
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("cli")
+    shutil.copytree(CORPUS, root / "corpus")
+    return {
+        **os.environ,
+        "BRIEFING_CORPUS_DIR": str(root / "corpus"),
+        "BRIEFING_DATA_DIR": str(root / "data"),
+    }
+
+
+def run(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BRIEFING), *args], env=env, input=stdin, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_help_lists_the_commands(env) -> None:
+    out = run(env, "--help")
+    assert out.returncode == 0
+    for command in ("ingest", "status", "ask", "chat"):
+        assert command in out.stdout
+
+
+@pytest.mark.parametrize("question", ["", "   ", "why " * 1000])
+def test_ask_rejects_bad_questions_without_a_traceback(env, question) -> None:
+    out = run(env, "ask", question)
+    assert out.returncode == 2
+    assert "error:" in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+@pytest.mark.slow
+def test_ingest_status_ask_and_chat(env) -> None:
+    first = run(env, "ingest", "--quiet")
+    assert first.returncode == 0, first.stderr
+    assert "9 documents" in first.stdout
+    again = run(env, "ingest", "--quiet")
+    assert "0 added, 0 deleted" in again.stdout
+
+    status = json.loads(run(env, "status", "--json").stdout)
+    assert status["documents"] == 9 and status["chunks"] > 9 and status["lexical_in_step"]
+
+    answer = json.loads(run(env, "ask", "Where is JL Mag based?", "--json").stdout)
+    assert "Ganzhou" in answer["text"] and answer["citations"]
+
+    chat = run(env, "chat", stdin="When did Trump and Xi meet in Busan?\nHow long did they meet?\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "30 October 2025" in chat.stdout
+    assert "1 hour 40 minutes" in chat.stdout
+    assert "searched for:" in chat.stdout  # the follow-up's standalone question is shown
+
+
+def test_ingest_reports_a_malformed_corpus_file_by_name(env, tmp_path) -> None:
+    bad = tmp_path / "corpus"
+    bad.mkdir()
+    (bad / "broken.md").write_text("---\nid: x\ntitle: [unclosed\n---\nbody\n")
+    out = run({**env, "BRIEFING_DATA_DIR": str(tmp_path / "data")}, "ingest", str(bad))
+    assert out.returncode == 2
+    assert "broken.md" in out.stderr and "Traceback" not in out.stderr
