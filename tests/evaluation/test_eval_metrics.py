@@ -19,6 +19,11 @@ def test_normalise_unifies_dashes_quotes_markers_and_space():
 def test_contains_phrase_respects_word_boundaries():
     assert metrics.contains_phrase("Exports fell 10% in May", "10%")
     assert not metrics.contains_phrase("Exports fell 100 tonnes", "10")
+    assert not metrics.contains_phrase("on 2 December 2025", "December 2")
+    assert metrics.contains_phrase("on December 2, 2025", "December 2")
+    assert not metrics.contains_phrase("in 2010", "010")  # must start at a word start
+    assert metrics.contains_phrase("lithium batteries and anodes", "lithium batter")
+    assert not metrics.contains_phrase("unlicensed", "licensed")
     assert metrics.contains_phrase("for one  year[2]", "One Year")
     assert not metrics.contains_phrase("anything", "")
 

@@ -89,7 +89,7 @@ def eval_command(
             progress=progress,
         )
     except BriefingError as exc:
-        Console(stderr=True).print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        typer.echo(f"error: {exc}", err=True)  # plain: rich would re-wrap the message
         raise typer.Exit(2) from None
     raise typer.Exit(code)
 
@@ -206,9 +206,8 @@ def _run(
     gated = runs.get(settings.retriever) or next(iter(runs.values()))
     failures = check_thresholds(gated.aggregates.metrics, gate)
     if failures:
-        err = type(console)(stderr=True)
         for failure in failures:
-            err.print(f"[red]FAIL[/] {failure.message}", highlight=False)
+            typer.echo(f"FAIL {failure.message}", err=True)
         return 1
     console.print(f"all {len(gate)} thresholds met")
     return 0

@@ -21,13 +21,14 @@ from .stats import MetricValue
 __all__ = ["compare_rows", "print_compare", "render_compare_markdown", "write_compare"]
 
 
-def _cell(m: MetricValue, name: str) -> str:
+def _cell(m: MetricValue, name: str, *, compact: bool = False) -> str:
     if m.value is None:
         return f"n/a (n={m.n})"
     digits = 1 if name.endswith("_ms") else 3
+    ci_digits = 0 if compact and digits == 1 else (2 if compact else digits)
     if m.ci_low is None or m.ci_high is None:
         return f"{m.value:.{digits}f}"
-    return f"{m.value:.{digits}f} [{m.ci_low:.{digits}f}, {m.ci_high:.{digits}f}]"
+    return f"{m.value:.{digits}f} [{m.ci_low:.{ci_digits}f}, {m.ci_high:.{ci_digits}f}]"
 
 
 def compare_rows(runs: Mapping[str, EvalRun]) -> list[dict[str, object]]:
@@ -101,14 +102,17 @@ def print_compare(runs: Mapping[str, EvalRun], console: Console) -> None:
     """The side-by-side table on the terminal."""
     labels = list(runs)
     table = Table(title="retriever comparison (value [95% CI])")
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     for label in labels:
-        table.add_column(label, justify="right")
+        table.add_column(label, justify="right", no_wrap=True)
     if len(labels) == 2:
-        table.add_column(f"{labels[0]} - {labels[1]}", justify="right")
+        table.add_column(f"{labels[0]} - {labels[1]}", justify="right", no_wrap=True)
     for row in compare_rows(runs):
         name = str(row["metric"])
-        cells = [_cell(MetricValue.from_dict(row[label]), name) for label in labels]  # type: ignore[arg-type]
+        cells = [
+            _cell(MetricValue.from_dict(row[label]), name, compact=True)  # type: ignore[arg-type]
+            for label in labels
+        ]
         if len(labels) == 2:
             delta = row["delta"]
             digits = 1 if name.endswith("_ms") else 3

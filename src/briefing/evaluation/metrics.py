@@ -6,8 +6,9 @@ every metric is unit-tested on hand-made examples.
 
 Conventions:
 - Text matching uses :func:`normalise` (casefold, unified dashes and quotes, citation
-  markers removed, whitespace collapsed) and whole-word boundaries, so the alias "10"
-  does not match "100".
+  markers removed, whitespace collapsed); an alias must start at a word start, and one
+  ending in a digit must end the number, so "10" does not match "100" (see
+  :func:`contains_phrase`).
 - A metric that is undefined for a case (no evidence, no citations) returns ``None``,
   never NaN; aggregates report such cases as excluded (n counts only defined values).
 """
@@ -58,12 +59,17 @@ def normalise(text: str) -> str:
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
-    """True when ``phrase`` occurs in ``text`` as whole words, after normalisation."""
+    """True when ``phrase`` occurs in ``text`` after normalisation, starting at a word start.
+
+    A phrase ending in a letter may end inside a word, so "lithium batter" matches
+    "lithium batteries" and "licence" matches "licences"; a phrase ending in a digit must
+    end the number, so "10" does not match "100" and "December 2" not "December 2025".
+    """
     needle = normalise(phrase)
     if not needle:
         return False
-    pattern = rf"(?<!\w){re.escape(needle)}(?!\w)"
-    return re.search(pattern, normalise(text)) is not None
+    tail = r"(?!\w)" if needle[-1].isdigit() else ""
+    return re.search(rf"(?<!\w){re.escape(needle)}{tail}", normalise(text)) is not None
 
 
 # --- retrieval ---------------------------------------------------------------------
@@ -116,7 +122,7 @@ def mrr(chunks: Sequence[Chunk], evidence: Sequence[tuple[str, str]]) -> float |
 
 
 def fact_found(answer_text: str, aliases: Sequence[str]) -> bool:
-    """True when any alias occurs in the answer (whole words, after normalisation)."""
+    """True when any alias occurs in the answer (see :func:`contains_phrase`)."""
     return any(contains_phrase(answer_text, alias) for alias in aliases)
 
 
@@ -155,7 +161,7 @@ def token_f1(prediction: str, reference: str) -> float | None:
 
 
 def forbidden_hits(answer_text: str, forbidden: Sequence[str]) -> list[str]:
-    """The ``must_not_contain`` strings present in the answer (whole words, normalised)."""
+    """The ``must_not_contain`` strings present in the answer (see :func:`contains_phrase`)."""
     return [item for item in forbidden if contains_phrase(answer_text, item)]
 
 
