@@ -3,7 +3,7 @@
 No generative model is involved, so nothing can be invented. For each question:
 
 1. Every sentence of the retrieved passages becomes a candidate (split with
-   :func:`briefing.corpus.sentences.sentence_spans`).
+   :func:`briefing.corpus.sentence_spans`).
 2. Each candidate is scored: cosine similarity of its embedding to the question's
    (sentence embeddings are cached by text, so a warm query embeds only the question),
    IDF-weighted coverage of the question's content words, fit to the answer type the
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ..corpus.sentences import sentence_spans
+from ..corpus import sentence_spans
 from ..types import Answer, AnswerDelta, Citation, Passage, Statement
 from .citations import CitationBook, citation_for_span, passage_citation
 from .question import GENERIC_QUESTION_WORDS, QuestionProfile, analyse_question, name_variants
@@ -47,6 +47,7 @@ from .support import STOP_WORDS
 __all__ = ["OfflineAnswerer"]
 
 _SPACES = re.compile(r"\s+")
+_FIGURE_KINDS = ("duration", "number")
 
 
 def _term_key(term: str) -> str:
@@ -342,11 +343,18 @@ class OfflineAnswerer:
             chosen.append(candidate)
             words += candidate.features.words
             covered |= candidate.keys
-        self._add_disagreements(chosen, ranked, best.score)
+        # For "how long / how many" questions a different figure in the same document is
+        # also shown (notes often state both sides of a disagreement in one place).
+        self._add_disagreements(chosen, ranked, best.score, same_doc=profile.kind in _FIGURE_KINDS)
         return chosen
 
     def _add_disagreements(
-        self, chosen: list[_Candidate], ranked: list[_Candidate], best_score: float
+        self,
+        chosen: list[_Candidate],
+        ranked: list[_Candidate],
+        best_score: float,
+        *,
+        same_doc: bool = False,
     ) -> None:
         """Add sentences from other documents that give different figures for a chosen one."""
         pool = [c for c in ranked if c not in chosen and c.score >= 0.6 * best_score]
@@ -355,13 +363,15 @@ class OfflineAnswerer:
             if not anchor_units:
                 continue
             for other in pool:
-                if other.doc_id == anchor.doc_id or other in chosen:
+                if (other.doc_id == anchor.doc_id and not same_doc) or other in chosen:
                     continue
                 units = _figure_units(other)
                 shared = anchor_units.keys() & units.keys()
                 if not any(anchor_units[u] != units[u] for u in shared):
                     continue
-                if float(anchor.vector @ other.vector) < 0.55:
+                # Same topic: close in meaning, or covering the question as well.
+                related = float(anchor.vector @ other.vector) >= 0.55
+                if not related and other.coverage < 0.8 * anchor.coverage:
                     continue
                 if any(c.doc_id == other.doc_id and _figure_units(c) == units for c in chosen):
                     continue
