@@ -49,15 +49,16 @@ def lexical_docs(settings: Settings, query: str) -> set[str]:
     return {chunk.doc_id for chunk, _ in lexical.search(query, k=10)}
 
 
-def test_incremental_and_idempotent(tiny_corpus: Path, tmp_path: Path, counting_embeddings,
-                                    make_indexer, doc_writer) -> None:  # type: ignore[no-untyped-def]
+def test_incremental_and_idempotent(
+    tiny_corpus: Path, tmp_path: Path, counting_embeddings, make_indexer, doc_writer
+) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(corpus_dir=tiny_corpus, data_dir=tmp_path / "data")
     indexer = make_indexer(settings, counting_embeddings)
 
     first = indexer.ingest()
     n = len(expected_ids(settings))
-    assert (first.documents, first.chunks, first.added, first.deleted, first.unchanged) == (
-        3, n, n, 0, 0)
+    first_counts = (first.documents, first.chunks, first.added, first.deleted, first.unchanged)
+    assert first_counts == (3, n, n, 0, 0)
     assert counting_embeddings.documents_embedded == n
     assert_in_step(indexer, settings)
 
@@ -83,7 +84,8 @@ def test_incremental_and_idempotent(tiny_corpus: Path, tmp_path: Path, counting_
     after = stored_chunks(indexer)
     assert not old_exports & set(after)
     assert {c for c, d in after.items() if d != "exports"} == {
-        c for c, d in before.items() if d != "exports"}
+        c for c, d in before.items() if d != "exports"
+    }
     assert_in_step(indexer, settings)
     assert lexical_docs(settings, "revised") == {"exports"}
 
@@ -111,16 +113,19 @@ def test_incremental_and_idempotent(tiny_corpus: Path, tmp_path: Path, counting_
     assert status.last_ingest != "never"
 
 
-def test_rebuild_reembeds_everything(tiny_corpus: Path, tmp_path: Path, counting_embeddings,
-                                     make_indexer) -> None:  # type: ignore[no-untyped-def]
+def test_rebuild_reembeds_everything(
+    tiny_corpus: Path, tmp_path: Path, counting_embeddings, make_indexer
+) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(corpus_dir=tiny_corpus, data_dir=tmp_path / "data")
     indexer = make_indexer(settings, counting_embeddings)
     n = indexer.ingest().chunks
     # A stray record in the collection (e.g. from an older layout) must not survive.
-    indexer.store.collection.add(ids=["stray"], documents=["stray"],
-                                 embeddings=[[0.0] * 383 + [1.0]],
-                                 metadatas=[{"chunk_id": "stray", "doc_id": "x", "start": 0,
-                                             "end": 5}])
+    indexer.store.collection.add(
+        ids=["stray"],
+        documents=["stray"],
+        embeddings=[[0.0] * 383 + [1.0]],
+        metadatas=[{"chunk_id": "stray", "doc_id": "x", "start": 0, "end": 5}],
+    )
     counting_embeddings.reset()
     report = indexer.ingest(rebuild=True)
     assert counting_embeddings.documents_embedded == n
@@ -129,8 +134,9 @@ def test_rebuild_reembeds_everything(tiny_corpus: Path, tmp_path: Path, counting
     assert_in_step(indexer, settings)
 
 
-def test_lexical_index_repaired_when_removed(tiny_corpus: Path, tmp_path: Path,
-                                             counting_embeddings, make_indexer) -> None:  # type: ignore[no-untyped-def]
+def test_lexical_index_repaired_when_removed(
+    tiny_corpus: Path, tmp_path: Path, counting_embeddings, make_indexer
+) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(corpus_dir=tiny_corpus, data_dir=tmp_path / "data")
     indexer = make_indexer(settings, counting_embeddings)
     indexer.ingest()
@@ -142,8 +148,9 @@ def test_lexical_index_repaired_when_removed(tiny_corpus: Path, tmp_path: Path,
     assert_in_step(indexer, settings)
 
 
-def test_ingest_explicit_paths(tiny_corpus: Path, tmp_path: Path, counting_embeddings,
-                               make_indexer) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_explicit_paths(
+    tiny_corpus: Path, tmp_path: Path, counting_embeddings, make_indexer
+) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(corpus_dir=tmp_path / "unused", data_dir=tmp_path / "data")
     indexer = make_indexer(settings, counting_embeddings)
     report = indexer.ingest([tiny_corpus / "licences.md", tiny_corpus / "exports.md"])
