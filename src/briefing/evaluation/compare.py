@@ -106,7 +106,7 @@ def print_compare(runs: Mapping[str, EvalRun], console: Console) -> None:
     for label in labels:
         table.add_column(label, justify="right", no_wrap=True)
     if len(labels) == 2:
-        table.add_column(f"{labels[0]} - {labels[1]}", justify="right", no_wrap=True)
+        table.add_column("diff", justify="right", no_wrap=True)
     for row in compare_rows(runs):
         name = str(row["metric"])
         cells = [
