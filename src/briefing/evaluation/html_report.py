@@ -45,7 +45,7 @@ def bar_chart_svg(
     label_w, bar_h, gap = 190, 12, 10
     group_h = bar_h * len(series) + gap
     height = group_h * len(rows) + 30
-    plot_w = width - label_w - 60
+    plot_w = width - label_w - 100
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'role="img" aria-label="scores by {escape(", ".join(series))}">'
