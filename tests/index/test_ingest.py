@@ -156,3 +156,29 @@ def test_ingest_explicit_paths(
     report = indexer.ingest([tiny_corpus / "licences.md", tiny_corpus / "exports.md"])
     assert report.documents == 2
     assert set(stored_chunks(indexer).values()) == {"licences", "exports"}
+
+
+def test_reconcile_removes_orphans_and_ghost_records(
+    tiny_corpus: Path, tmp_path: Path, counting_embeddings, make_indexer
+) -> None:  # type: ignore[no-untyped-def]
+    """What a killed run can leave: a vector without a record, a record without a vector."""
+    settings = Settings(corpus_dir=tiny_corpus, data_dir=tmp_path / "data")
+    indexer = make_indexer(settings, counting_embeddings)
+    indexer.ingest()
+    victim = next(iter(indexer.store.ids()))
+    indexer.store.delete([victim])  # record kept, vector gone
+    indexer.store.collection.add(
+        ids=["orphan"],
+        documents=["orphan text"],
+        embeddings=[[1.0] + [0.0] * 383],
+        metadatas=[{"chunk_id": "orphan", "doc_id": "gone", "start": 0, "end": 11}],
+    )
+    indexer.records.update(["ghost"], group_ids=["gone"])  # record, never a vector
+    counting_embeddings.reset()
+    report = indexer.ingest()
+    assert counting_embeddings.documents_embedded == 1  # only the lost chunk comes back
+    assert report.added == 1
+    assert victim in indexer.store.ids()
+    assert "orphan" not in indexer.store.ids()
+    assert not indexer.records.exists(["ghost"])[0]
+    assert_in_step(indexer, settings)
