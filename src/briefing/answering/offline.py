@@ -123,11 +123,13 @@ class OfflineAnswerer:
             abstain whatever the word overlap (default 0.30, calibrated on MiniLM).
         answer_similarity: a best sentence at least this similar answers on its own;
             below it the best sentence must also cover ``min_coverage`` of the
-            question's (IDF-weighted) content words (default 0.50).
-        min_coverage: see ``answer_similarity`` (default 0.50).
+            question's (IDF-weighted) content words (default 0.45).
+        min_coverage: see ``answer_similarity`` (default 0.40).
         relative_score: an extra sentence must score at least this share of the best
-            sentence's score (default 0.80; lists use ``list_relative_score``).
+            sentence's score (default 0.65; lists use ``list_relative_score``, 0.60).
         cache_size: sentence embeddings kept in memory.
+
+    Defaults were calibrated on evals/dataset.yaml with MiniLM and hybrid retrieval.
     """
 
     name = "offline"
@@ -142,10 +144,10 @@ class OfflineAnswerer:
         list_sentences: int = 6,
         detail_sentences: int = 8,
         min_similarity: float = 0.30,
-        answer_similarity: float = 0.50,
-        min_coverage: float = 0.50,
-        relative_score: float = 0.80,
-        list_relative_score: float = 0.70,
+        answer_similarity: float = 0.45,
+        min_coverage: float = 0.40,
+        relative_score: float = 0.65,
+        list_relative_score: float = 0.60,
         cache_size: int = 20_000,
     ) -> None:
         self._cache = _VectorCache(embeddings, cache_size)
