@@ -171,3 +171,12 @@ def test_safe_url_accepts_only_http() -> None:
     assert fmt.safe_url("JavaScript:alert(1)") == ""
     assert fmt.safe_url("data:text/html,x") == ""
     assert fmt.safe_url("") == ""
+
+
+def test_escaping_matches_html_escape_and_never_double_escapes() -> None:
+    import html
+
+    plain = 'Ford\'s <b>suppliers</b> & "partners"'
+    assert fmt.escape_text(plain) == html.escape(plain, quote=True)
+    tricky = "a's #1 [x] *y* _z_ `c` & &amp; \\ ~ | $"
+    assert html.unescape(fmt.escape_text(tricky)) == tricky

@@ -27,20 +27,13 @@ from urllib.parse import urlsplit
 
 from ..types import Answer, Citation, DocumentInfo
 
-# Characters Markdown would interpret; written as numeric entities they display as-is.
-_MARKDOWN_ENTITIES = {
-    "*": "&#42;",
-    "_": "&#95;",
-    "`": "&#96;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "#": "&#35;",
-    "~": "&#126;",
-    "|": "&#124;",
-    "$": "&#36;",
-    "\\": "&#92;",
-}
-_MARKDOWN_RE = re.compile("[" + re.escape("".join(_MARKDOWN_ENTITIES)) + "]")
+# HTML's special characters plus those Markdown would interpret, as numeric entities:
+# one pass, so an entity is never escaped twice.
+# The first five are exactly what ``html.escape(text, quote=True)`` produces.
+_ENTITIES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+    | {ch: f"&#{ord(ch)};" for ch in "*_`[]#~|$\\"}
+)
 
 # ``[3]``, ``[1, 2]`` or ``[1,2,5]`` in answer text.
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -51,8 +44,7 @@ CONTEXT_CHARS = 320
 
 def escape_text(text: str) -> str:
     """HTML-escape ``text`` and neutralise Markdown syntax; safe inside any element."""
-    escaped = html.escape(str(text), quote=True)
-    return _MARKDOWN_RE.sub(lambda m: _MARKDOWN_ENTITIES[m.group(0)], escaped)
+    return str(text).translate(_ENTITIES)
 
 
 def safe_url(url: str) -> str:
@@ -222,7 +214,7 @@ def _passage(cite: Citation, label: str, elem_id: str, context: tuple[str, str, 
         before, quote, after = "", cite.quote, ""
     else:
         before, quote, after = context
-        before, after = trim_context(before, after)
+        before, after = trim_context(before.lstrip(), after.rstrip())
     return (
         f'<details class="src-item" id="{elem_id}"><summary><span class="src-marker">'
         f"{escape_text(label)}</span> {escape_text(_shorten(cite.quote, 110))}</summary>"

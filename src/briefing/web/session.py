@@ -1,0 +1,241 @@
+"""Per-browser-session chat state and the event handlers of the web app.
+
+The handlers are plain methods over the ``Assistant`` facade and a ``FeedbackStore``;
+``app.py`` wires them to Gradio components. Each browser session gets its own
+:class:`ChatState` through ``gr.State`` (Gradio copies the initial value per session),
+so conversations never mix between users. No retrieval or answering happens here:
+the facade answers, :mod:`briefing.web.formatting` renders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import BriefingError, QuestionError
+from ..types import Answer, AnswerDelta, Citation, DocumentInfo, IngestReport, Turn
+from . import formatting as fmt
+from .feedback import FeedbackRecord, FeedbackStore, Rating
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+
+class ChatBackend(Protocol):
+    """The part of the ``Assistant`` facade the web app uses."""
+
+    def stream(self, question: str, *, history: Sequence[Turn] = ()) -> Iterator[Any]: ...
+
+    def ask(self, question: str, *, history: Sequence[Turn] = ()) -> Answer: ...
+
+    def passage_context(self, citation: Citation) -> tuple[str, str, str]: ...
+
+    def documents(self) -> list[DocumentInfo]: ...
+
+    def add_document(self, filename: str, data: bytes) -> IngestReport: ...
+
+
+@dataclass
+class ChatState:
+    """One browser session's conversation.
+
+    Fields:
+        turns: answered exchanges, oldest first (the history for follow-ups).
+        views: the sources-panel entry of each answered turn.
+        messages: the chatbot's messages (``{"role", "content"}`` dicts, HTML content).
+        message_turn: chat message index of each answer -> its turn number (1-based).
+        feedback: the feedback record given for a turn, so a comment updates it.
+        pending_comment: the turn whose rating may still receive a comment.
+    """
+
+    turns: list[Turn] = field(default_factory=list)
+    views: list[fmt.SourceView] = field(default_factory=list)
+    messages: list[dict[str, str]] = field(default_factory=list)
+    message_turn: dict[int, int] = field(default_factory=dict)
+    feedback: dict[int, FeedbackRecord] = field(default_factory=dict)
+    pending_comment: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatUpdate:
+    """What one step of answering changes on the page."""
+
+    messages: list[dict[str, str]]
+    sources_html: str
+    state: ChatState
+
+
+class ChatHandlers:
+    """Event handlers for the chat, feedback, API and documents tab."""
+
+    def __init__(self, assistant: ChatBackend, store: FeedbackStore) -> None:
+        self.assistant = assistant
+        self.store = store
+
+    # --- chat -------------------------------------------------------------------------
+    def respond(self, question: str, state: ChatState | None) -> Iterator[ChatUpdate]:
+        """Answer ``question`` as the next turn of this session's conversation.
+
+        Yields the chat with the streamed text growing, then the final rendered answer
+        (replacing the streamed text) and the updated sources panel.
+        """
+        state = state if state is not None else ChatState()
+        question = (question or "").strip()
+        if not question:
+            yield ChatUpdate(state.messages, self.sources_html(state), state)
+            return
+        messages = [
+            *state.messages,
+            {"role": "user", "content": fmt.render_user(question)},
+            {"role": "assistant", "content": fmt.render_streaming("")},
+        ]
+        streamed = ""
+        final: Answer | None = None
+        try:
+            for item in self.assistant.stream(question, history=tuple(state.turns)):
+                if isinstance(item, AnswerDelta):
+                    streamed += item.text
+                    messages[-1] = {"role": "assistant", "content": fmt.render_streaming(streamed)}
+                    yield ChatUpdate(messages, self.sources_html(state), state)
+                elif isinstance(item, Answer):
+                    final = item
+        except QuestionError as exc:
+            messages[-1] = {"role": "assistant", "content": fmt.render_error(str(exc))}
+            state.messages = messages
+            yield ChatUpdate(messages, self.sources_html(state), state)
+            return
+        except BriefingError as exc:
+            log.exception("answering failed for %r", question)
+            messages[-1] = {
+                "role": "assistant",
+                "content": fmt.render_error(f"Sorry, the assistant failed: {exc}"),
+            }
+            state.messages = messages
+            yield ChatUpdate(messages, self.sources_html(state), state)
+            return
+        if final is None:  # the facade promises a final Answer; say so if it broke that
+            messages[-1] = {
+                "role": "assistant",
+                "content": fmt.render_error("No answer came back."),
+            }
+            state.messages = messages
+            yield ChatUpdate(messages, self.sources_html(state), state)
+            return
+        turn = len(state.turns) + 1
+        state.turns.append(Turn(question=question, answer=final))
+        state.views.append(self._view(turn, final))
+        messages[-1] = {"role": "assistant", "content": fmt.render_answer(final, turn)}
+        state.message_turn[len(messages) - 1] = turn
+        state.messages = messages
+        yield ChatUpdate(messages, self.sources_html(state), state)
+
+    def _view(self, turn: int, answer: Answer) -> fmt.SourceView:
+        contexts: dict[str, tuple[str, str, str]] = {}
+        for cite in (*answer.citations, *answer.nearest):
+            try:
+                contexts[fmt.context_key(cite)] = self.assistant.passage_context(cite)
+            except BriefingError as exc:  # the quote alone is still worth showing
+                log.warning("no context for %s: %s", cite.chunk_id, exc)
+        return fmt.SourceView(turn=turn, answer=answer, contexts=contexts)
+
+    @staticmethod
+    def sources_html(state: ChatState) -> str:
+        return fmt.render_sources(state.views)
+
+    @staticmethod
+    def new_conversation() -> ChatState:
+        """A fresh, empty conversation for this session."""
+        return ChatState()
+
+    # --- feedback ---------------------------------------------------------------------
+    def rate(self, state: ChatState | None, message_index: int, liked: bool | str) -> str:
+        """Record a thumbs up/down on the answer at chat ``message_index``.
+
+        Returns the status line to show next to the comment box ("" if the message is
+        not an answer, e.g. an error).
+        """
+        if state is None or message_index not in state.message_turn:
+            return ""
+        turn = state.message_turn[message_index]
+        rating: Rating = "up" if liked is True or liked == "Like" else "down"
+        previous = state.feedback.get(turn)
+        if previous is None:
+            answer = state.turns[turn - 1].answer
+            history = [t.question for t in state.turns[: turn - 1]]
+            record = FeedbackRecord.for_answer(answer, rating=rating, history=history)
+        else:
+            record = previous.with_rating(rating)
+        self.store.add(record)
+        state.feedback[turn] = record
+        state.pending_comment = turn
+        word = "helpful" if rating == "up" else "not helpful"
+        return f"Thanks: answer {turn} marked {word}. Add a comment (optional):"
+
+    def comment(self, state: ChatState | None, text: str) -> str:
+        """Attach ``text`` to the last rated answer; returns the status line."""
+        text = (text or "").strip()
+        if state is None or state.pending_comment is None:
+            return "Rate an answer first (thumbs up or down), then add a comment."
+        if not text:
+            return "The comment is empty."
+        turn = state.pending_comment
+        record = state.feedback[turn].with_comment(text)
+        self.store.add(record)
+        state.feedback[turn] = record
+        return f"Comment saved for answer {turn}. Thank you."
+
+    # --- API --------------------------------------------------------------------------
+    def api_ask(self, question: str, state: ChatState | None) -> tuple[dict[str, Any], ChatState]:
+        """The ``/ask`` API: answer as the next turn of this client's conversation.
+
+        Returns ``Answer.to_dict()``; errors come back as ``{"error": message}``.
+        """
+        state = state if state is not None else ChatState()
+        try:
+            answer = self.assistant.ask((question or "").strip(), history=tuple(state.turns))
+        except BriefingError as exc:
+            return {"error": str(exc), "error_type": type(exc).__name__}, state
+        state.turns.append(Turn(question=answer.question, answer=answer))
+        return answer.to_dict(), state
+
+    # --- documents tab ----------------------------------------------------------------
+    def document_rows(self) -> list[list[str | int]]:
+        return fmt.document_rows(self.assistant.documents())
+
+    def upload(self, path: str | None, max_bytes: int) -> tuple[str, list[list[str | int]] | None]:
+        """Ingest an uploaded file; returns the message HTML and new table rows (or None)."""
+        if not path:
+            return fmt.render_notice(
+                "Choose a file first (.md, .txt, .html or .pdf).", ok=False
+            ), None
+        file = Path(path)
+        name = file.name
+        try:
+            size = file.stat().st_size
+            if size > max_bytes:
+                return (
+                    fmt.render_notice(
+                        f"Rejected {name}: {size:,} bytes is over the {max_bytes:,}-byte limit.",
+                        ok=False,
+                    ),
+                    None,
+                )
+            report = self.assistant.add_document(name, file.read_bytes())
+        except BriefingError as exc:
+            return fmt.render_notice(f"Rejected {name}: {exc}", ok=False), None
+        except OSError as exc:
+            return fmt.render_notice(f"Could not read the upload {name}: {exc}", ok=False), None
+        if report.skipped:
+            reasons = "; ".join(report.skipped)
+            return fmt.render_notice(f"Not added: {reasons}", ok=False), self.document_rows()
+        chunks = "chunk" if report.added == 1 else "chunks"
+        message = (
+            f"Added {name}: {report.added} {chunks} indexed. The corpus now has "
+            f"{report.documents} documents and {report.chunks} chunks."
+        )
+        return fmt.render_notice(message, ok=True), self.document_rows()
