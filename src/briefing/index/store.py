@@ -91,6 +91,8 @@ def chroma_where(where: RetrievalFilter | None) -> dict[str, Any] | None:
     if where.published_from:
         clauses.append({"published_ord": {"$gte": _date_ord(where.published_from)}})
     if where.published_to:
+        # Undated chunks store 0; like RetrievalFilter.accepts, a date bound excludes them.
+        clauses.append({"published_ord": {"$gt": 0}})
         clauses.append({"published_ord": {"$lte": _date_ord(where.published_to)}})
     if not clauses:
         return None
