@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from ..corpus.sentences import sentence_spans
 from ..types import Answer, Citation, Passage, Statement
+from .citations import citation_for_span
 from .prompt import INSUFFICIENT_EVIDENCE
 from .support import content_words, is_supported, numbers
 
@@ -123,19 +124,9 @@ def best_quote(passage: Passage, sentence: str) -> tuple[str, int, int]:
 
 
 def _citation(marker: int, passage: Passage, quote: str, start: int, end: int) -> Citation:
-    chunk = passage.chunk
-    return Citation(
-        marker=marker,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        source=chunk.source,
-        published=chunk.published,
-        url=chunk.url,
-        chunk_id=chunk.id,
-        quote=quote,
-        start=start,
-        end=end,
-    )
+    # best_quote gives document offsets; citation_for_span takes chunk offsets.
+    offset = passage.chunk.start
+    return citation_for_span(passage, start - offset, end - offset, marker)
 
 
 def nearest_citations(
