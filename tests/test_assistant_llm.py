@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 
 def _cite_first_passage(messages: list[dict]) -> str:
     """Answer with the first sentence of passage 1, cited — a faithful model."""
-    if "standalone" in messages[0]["content"].lower() or "rewrite" in messages[0]["content"].lower():
+    system = messages[0]["content"].lower()
+    if "standalone" in system or "rewrite" in system:
         return "How long are China's first rare-earth general licences valid?"
     user = messages[-1]["content"]
     body = re.search(r'<passage id="1"[^>]*>(.*?)</passage>', user, re.S).group(1)

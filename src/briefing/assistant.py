@@ -4,7 +4,7 @@ Usage::
 
     from briefing import Assistant, Settings
 
-    assistant = Assistant()                       # or Assistant(Settings(corpus_dir=..., data_dir=...))
+    assistant = Assistant()  # or Assistant(Settings(corpus_dir=..., data_dir=...))
     answer = assistant.ask("Which firms got licences?")
     print(answer.text)                            # "... [1] ... [2]"
     for c in answer.citations:

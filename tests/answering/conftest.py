@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from briefing.types import Chunk, Passage
-
 from fakes import fake_openai  # noqa: F401  (the fixture; tests/ is on pythonpath)
 
 # Small documents; chunks are cut from them so offsets are real document offsets.

@@ -61,7 +61,8 @@ def register(app: typer.Typer) -> None:
 
         try:
             settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
-            assistant = Assistant(settings, threads=settings.ingest_threads if threads is None else threads)
+            ingest_threads = settings.ingest_threads if threads is None else threads
+            assistant = Assistant(settings, threads=ingest_threads)
             report = assistant.ingest(paths or None, rebuild=rebuild, progress=not quiet)
         except BriefingError as exc:
             raise fail(str(exc)) from None
