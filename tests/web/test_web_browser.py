@@ -99,6 +99,7 @@ def test_chat_citations_follow_up_and_feedback(page, served: Served) -> None:  #
     assert quote and quote[:40] in " ".join(first.inner_text().split())
     page.screenshot(path=str(OUTPUT / "web-answer.png"))
     if os.environ.get("BRIEFING_UPDATE_SCREENSHOT") == "1":
+        (REPO / "docs").mkdir(exist_ok=True)
         shutil.copy(OUTPUT / "web-answer.png", REPO / "docs" / "screenshot.png")
 
     # 3. A follow-up is answered in context; the rewritten question shows under it.

@@ -184,13 +184,13 @@ def build_app(
         for btn in example_btns:
             btn.click(respond, [btn, state], chat_outputs, **private)
 
-        def new_conversation() -> tuple[Any, ...]:
+        def reset_chat() -> tuple[Any, ...]:
             fresh = handlers.new_conversation()
             return [], fresh, fmt.render_sources([]), gr.update(visible=False), ""
 
         for trigger in (new_btn.click, chatbot.clear):
             trigger(
-                new_conversation,
+                reset_chat,
                 None,
                 [chatbot, state, sources, feedback_box, comment],
                 queue=False,

@@ -101,7 +101,7 @@ class ChatHandlers:
                 if isinstance(item, AnswerDelta):
                     streamed += item.text
                     messages[-1] = {"role": "assistant", "content": fmt.render_streaming(streamed)}
-                    yield ChatUpdate(messages, self.sources_html(state), state)
+                    yield ChatUpdate(list(messages), self.sources_html(state), state)
                 elif isinstance(item, Answer):
                     final = item
         except QuestionError as exc:
