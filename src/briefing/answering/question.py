@@ -162,6 +162,10 @@ def _key_terms(question: str) -> tuple[str, ...]:
             keys.append(lower.rstrip("%"))
             continue
         is_acronym = len(token) >= 2 and token.isupper()
+        if not is_acronym and index > 0 and tokens[index - 1].group().lower() in ("which", "what"):
+            # "Which Japanese company ...": the word describes the thing asked for, which
+            # the evidence names ("Hitachi Metals") without necessarily repeating it.
+            continue
         # A capital after the first word marks a name ("India", "Lynas"); the first word
         # is a name only when it is an acronym.
         if is_acronym or (index > 0 and token[0].isupper()):

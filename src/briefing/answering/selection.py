@@ -1,0 +1,160 @@
+"""Choosing the answer sentences among scored candidates, and spotting disagreements.
+
+The best-scoring sentence is always kept; more follow while they score close to it,
+add new content words and fit the word cap. Sentences from *different* documents (or,
+for "how long / how many" questions, the same one) that give different figures for the
+same thing are both kept, so the answer can show the disagreement instead of picking.
+Pure functions over :class:`Candidate` records; no model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..types import Passage
+from .question import QuestionProfile
+from .sentence_features import SentenceFeatures
+
+__all__ = ["Candidate", "SelectionLimits", "figure_units", "has_conflict", "select"]
+
+_FIGURE_KINDS = ("duration", "number")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One sentence of one passage, with its scores."""
+
+    rank: int
+    passage: Passage
+    start: int  # offset in the chunk text
+    end: int
+    text: str  # whitespace-normalised sentence
+    features: SentenceFeatures
+    keys: frozenset[str]
+    heading_keys: frozenset[str]
+    vector: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    similarity: float = 0.0
+    coverage: float = 0.0
+    fit: float = 0.0
+    score: float = 0.0
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.chunk.doc_id
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionLimits:
+    """How many sentences and words an answer may take (see ``OfflineAnswerer``)."""
+
+    max_words: int = 120
+    detail_words: int = 250
+    max_sentences: int = 4
+    list_sentences: int = 6
+    detail_sentences: int = 8
+    min_similarity: float = 0.30
+    relative_score: float = 0.65
+    list_relative_score: float = 0.60
+
+
+def select(
+    profile: QuestionProfile, candidates: list[Candidate], limits: SelectionLimits
+) -> list[Candidate]:
+    """The sentences to answer with, best first (see the module docstring)."""
+    ranked = sorted(
+        (c for c in candidates if not c.features.furniture),
+        key=lambda c: (-c.score, c.rank, c.start),
+    )
+    if profile.wants_detail:
+        limit, words_cap = limits.detail_sentences, limits.detail_words
+        share = limits.list_relative_score
+    elif profile.is_list:
+        limit, words_cap = limits.list_sentences, limits.max_words
+        share = limits.list_relative_score
+    else:
+        limit, words_cap, share = limits.max_sentences, limits.max_words, limits.relative_score
+    best = ranked[0]
+    chosen = [best]
+    words = best.features.words
+    covered = set(best.keys)
+    for candidate in ranked[1:]:
+        if len(chosen) >= limit:
+            break
+        if candidate.score < share * best.score or candidate.similarity < limits.min_similarity:
+            break
+        if words + candidate.features.words > words_cap:
+            continue
+        if not _adds_information(candidate, chosen, covered):
+            continue
+        chosen.append(candidate)
+        words += candidate.features.words
+        covered |= candidate.keys
+    # For "how long / how many" questions a different figure in the same document is
+    # also shown (notes often state both sides of a disagreement in one place).
+    _add_disagreements(chosen, ranked, best.score, same_doc=profile.kind in _FIGURE_KINDS)
+    return chosen
+
+
+def _add_disagreements(
+    chosen: list[Candidate],
+    ranked: list[Candidate],
+    best_score: float,
+    *,
+    same_doc: bool = False,
+) -> None:
+    """Add sentences from other documents that give different figures for a chosen one."""
+    pool = [c for c in ranked if c not in chosen and c.score >= 0.6 * best_score]
+    for anchor in list(chosen):
+        anchor_units = figure_units(anchor)
+        if not anchor_units:
+            continue
+        for other in pool:
+            if (other.doc_id == anchor.doc_id and not same_doc) or other in chosen:
+                continue
+            units = figure_units(other)
+            shared = anchor_units.keys() & units.keys()
+            if not any(anchor_units[u] != units[u] for u in shared):
+                continue
+            # Same topic: close in meaning, or covering the question as well.
+            related = float(anchor.vector @ other.vector) >= 0.55
+            if not related and other.coverage < 0.8 * anchor.coverage:
+                continue
+            if any(c.doc_id == other.doc_id and figure_units(c) == units for c in chosen):
+                continue
+            chosen.append(other)
+            break
+
+
+# --- helpers ----------------------------------------------------------------------------
+def _adds_information(candidate: Candidate, chosen: list[Candidate], covered: set[str]) -> bool:
+    """Not a near-duplicate of a chosen sentence, and brings new content words."""
+    for other in chosen:
+        union = candidate.keys | other.keys
+        if union and len(candidate.keys & other.keys) / len(union) > 0.6:
+            return False
+        if float(candidate.vector @ other.vector) > 0.90:
+            return False
+    new = candidate.keys - covered
+    return len(new) >= 2
+
+
+def figure_units(candidate: Candidate) -> dict[str, frozenset[str]]:
+    """The candidate's figures grouped by unit: {"year": {"1"}, "%": {"85-90"}}."""
+    units: dict[str, set[str]] = {}
+    for figure in candidate.features.figures:
+        value, unit = figure.split(" ", 1)
+        units.setdefault(unit, set()).add(value)
+    return {u: frozenset(v) for u, v in units.items()}
+
+
+def has_conflict(chosen: list[Candidate]) -> bool:
+    for i, a in enumerate(chosen):
+        for b in chosen[i + 1 :]:
+            if a.doc_id == b.doc_id:
+                continue
+            ua, ub = figure_units(a), figure_units(b)
+            if any(ua[u] != ub[u] for u in ua.keys() & ub.keys()):
+                return True
+    return False
