@@ -39,11 +39,16 @@ from langchain_core.embeddings import Embeddings
 from ..corpus import sentence_spans
 from ..types import Answer, AnswerDelta, Citation, Passage, Statement
 from .citations import CitationBook, citation_for_span, passage_citation
-from .question import GENERIC_QUESTION_WORDS, QuestionProfile, analyse_question, name_variants
+from .question import (
+    GENERIC_QUESTION_WORDS,
+    QuestionProfile,
+    analyse_question,
+    name_variants,
+    term_key,
+)
 from .selection import Candidate, SelectionLimits, has_conflict, select
 from .sentence_features import SentenceFeatures, sentence_features
 from .support import STOP_WORDS
-from .term_stats import TermStats, term_key
 
 __all__ = ["OfflineAnswerer"]
 
@@ -99,9 +104,6 @@ class OfflineAnswerer:
         relative_score: an extra sentence must score at least this share of the best
             sentence's score (default 0.65; lists use ``list_relative_score``, 0.60).
         cache_size: sentence embeddings kept in memory.
-        term_stats: document frequencies over the whole index (the facade passes one
-            built from the lexical index); question words are then weighted by their
-            corpus IDF. Without it, IDF is computed over the candidate sentences.
 
     Defaults were calibrated on evals/dataset.yaml with MiniLM and hybrid retrieval.
     """
@@ -123,11 +125,9 @@ class OfflineAnswerer:
         relative_score: float = 0.65,
         list_relative_score: float = 0.60,
         cache_size: int = 20_000,
-        term_stats: TermStats | None = None,
     ) -> None:
         self._cache = _VectorCache(embeddings, cache_size)
         self._embeddings = embeddings
-        self._stats = term_stats
         self.min_similarity = min_similarity
         self.answer_similarity = answer_similarity
         self.min_coverage = min_coverage

@@ -25,6 +25,7 @@ __all__ = [
     "QuestionProfile",
     "analyse_question",
     "name_variants",
+    "term_key",
 ]
 
 AnswerKind = str  # "date" | "duration" | "number" | "names" | "reason" | "general"
@@ -111,6 +112,20 @@ _EQUIVALENT_NAMES: tuple[frozenset[str], ...] = tuple(
         "gac|general administration of customs",
     )
 )
+
+
+def term_key(word: str) -> str:
+    """Match key for a stemmed word, so spelling variants and derivations share one.
+
+    British/American spellings are unified (licence/license, defence/defense,
+    characterise/characterize), a possessive apostrophe and a final "e" are dropped
+    (rule/rules, China's/China), and the key is cut to six letters (suspend/suspension).
+    """
+    word = word.lower().rstrip("'\u2019")
+    word = word.replace("nc", "ns").replace("iz", "is")
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word[:6]
 
 
 def name_variants(term: str) -> frozenset[str]:
