@@ -48,7 +48,7 @@ from .question import (
 )
 from .selection import Candidate, SelectionLimits, has_conflict, select
 from .sentence_features import SentenceFeatures, sentence_features
-from .support import STOP_WORDS
+from .support import STOP_WORDS, numbers
 
 __all__ = ["OfflineAnswerer"]
 
@@ -116,7 +116,7 @@ class OfflineAnswerer:
         *,
         max_words: int = 120,
         detail_words: int = 250,
-        max_sentences: int = 4,
+        max_sentences: int = 6,
         list_sentences: int = 6,
         detail_sentences: int = 8,
         min_similarity: float = 0.30,
@@ -191,7 +191,8 @@ class OfflineAnswerer:
                         end=end,
                         text=text,
                         features=features,
-                        keys=frozenset(term_key(w) for w in features.content),
+                        keys=frozenset(term_key(w) for w in features.content)
+                        | {f"#{n}" for n in numbers(text)},
                         heading_keys=heading_keys,
                     )
                 )
@@ -230,6 +231,8 @@ class OfflineAnswerer:
         keys = [term_key(t) for t in profile.terms if t not in GENERIC_QUESTION_WORDS]
         if not keys:
             keys = [term_key(t) for t in profile.terms]
+        # Numbers of the question ("No. 72", "2024") single out the sentences about them.
+        keys += [f"#{k.replace(',', '')}" for k in profile.key_terms if k[:1].isdigit()]
         n = len(candidates)
         weights: dict[str, float] = {}
         for key in dict.fromkeys(keys):
@@ -358,9 +361,17 @@ def _type_fit(profile: QuestionProfile, f: SentenceFeatures) -> float:
 
 
 def _attributed(text: str, passage: Passage) -> str:
-    """``According to <source>, <sentence>``; lower-cases a leading common word only."""
-    source = passage.chunk.source or passage.chunk.title or passage.chunk.doc_id
+    """``According to <source>, <sentence>``; lower-cases a leading common word only.
+
+    Only the source's name is used ("Reuters", not "Reuters, 2 December 2025"): a date
+    in the prefix is not in the quoted passage and would make the sentence unsupported.
+    A long descriptive source ("Compiled from ...") is no attribution; the sentence is
+    left as it is.
+    """
+    source = (passage.chunk.source or passage.chunk.title or passage.chunk.doc_id).split(",")[0]
+    if len(source.split()) > 4 or any(ch.isdigit() for ch in source):
+        return text
     first, _, rest = text.partition(" ")
     if first.lower() in STOP_WORDS:
         text = first.lower() + (" " + rest if rest else "")
-    return f"According to {source}, {text}"
+    return f"According to {source.strip()}, {text}"

@@ -9,6 +9,7 @@ Pure functions over :class:`Candidate` records; no model.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,7 +52,7 @@ class SelectionLimits:
 
     max_words: int = 120
     detail_words: int = 250
-    max_sentences: int = 4
+    max_sentences: int = 6
     list_sentences: int = 6
     detail_sentences: int = 8
     min_similarity: float = 0.30
@@ -79,7 +80,14 @@ def select(
     chosen = [best]
     words = best.features.words
     covered = set(best.keys)
+    follow_on = _continuation(best, candidates, limits)
+    if follow_on is not None and words + follow_on.features.words <= words_cap:
+        chosen.append(follow_on)
+        words += follow_on.features.words
+        covered |= follow_on.keys
     for candidate in ranked[1:]:
+        if candidate in chosen:
+            continue
         if len(chosen) >= limit:
             break
         if candidate.score < share * best.score or candidate.similarity < limits.min_similarity:
@@ -95,6 +103,31 @@ def select(
     # also shown (notes often state both sides of a disagreement in one place).
     _add_disagreements(chosen, ranked, best.score, same_doc=profile.kind in _FIGURE_KINDS)
     return chosen
+
+
+_ANAPHOR = re.compile(
+    r"^(?:it|its|this|that|these|those|they|their|he|she|his|her|the same|both|such|"
+    r"there|then|in addition|also|however|but|under it|under them)\b",
+    re.IGNORECASE,
+)
+
+
+def _continuation(
+    best: Candidate, candidates: list[Candidate], limits: SelectionLimits
+) -> Candidate | None:
+    """The sentence right after ``best`` in its passage when it continues it: it leans
+    on ``best`` ("It suspends ...", "This applies ...") or is close to it in meaning.
+    The next sentence often carries the date, figure or scope the best one announces."""
+    index = candidates.index(best)
+    if index + 1 >= len(candidates):
+        return None
+    nxt = candidates[index + 1]
+    if nxt.passage is not best.passage or nxt.features.furniture:
+        return None
+    if nxt.similarity < limits.min_similarity:
+        return None
+    leans = _ANAPHOR.match(nxt.text) is not None
+    return nxt if leans or float(nxt.vector @ best.vector) >= 0.6 else None
 
 
 def _add_disagreements(
