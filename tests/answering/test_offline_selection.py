@@ -1,0 +1,70 @@
+"""Selection rules of the offline answerer: continuation sentences, question numbers,
+descriptive names after "which", attribution without dates. Hashing fake embeddings."""
+
+from __future__ import annotations
+
+from test_offline import HashingEmbeddings
+
+from briefing.answering.offline import OfflineAnswerer
+from briefing.answering.question import analyse_question, term_key
+from briefing.types import Chunk, Passage
+
+
+def _passage(doc_id: str, text: str, source: str = "Notes", rank: int = 0) -> Passage:
+    chunk = Chunk(f"{doc_id}-0", doc_id, text, 0, len(text), (), 0, doc_id, "news", "", source, "")
+    return Passage(chunk=chunk, score=1.0 / (1 + rank))
+
+
+def test_continuation_of_the_best_sentence_is_kept() -> None:
+    text = (
+        "Announcement No. 72 of the ministry was issued on 9 November 2025.\n"
+        "It suspends clause 2 of Announcement No. 46 until 27 November 2026.\n"
+        "Rice harvests in the delta were strong and farmers sold grain early.\n"
+    )
+    # Bag-of-words fake: the follow-on shares few words with the question.
+    answerer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1, min_similarity=0.1)
+    answer = answerer.answer("What did ministry Announcement No. 72 do?", [_passage("notes", text)])
+    assert not answer.abstained
+    assert "27 November 2026" in answer.text  # the follow-on sentence, despite max 1
+    assert "Rice" not in answer.text
+
+
+def test_question_numbers_single_out_their_sentence() -> None:
+    text = (
+        "Announcement No. 70 suspends the October export measures on rare earths.\n"
+        "Announcement No. 72 suspends the ban on gallium exports to America.\n"
+    )
+    answer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1).answer(
+        "What does announcement 72 suspend?", [_passage("notes", text)]
+    )
+    assert answer.text.startswith("Announcement No. 72")
+
+
+def test_descriptive_name_after_which_is_not_a_required_term() -> None:
+    assert analyse_question("Which Japanese company is San Huan's partner?").key_terms == (
+        "san",
+        "huan",
+    )
+    assert analyse_question("Have Indian buyers received licences?").key_terms == ("indian",)
+    assert analyse_question("Which MOFCOM rule applies?").key_terms == ("mofcom",)
+
+
+def test_term_keys_unify_spelling_variants() -> None:
+    assert term_key("licence") == term_key("license") == term_key("licens")
+    assert term_key("rule") == term_key("rul")
+    assert term_key("china'") == term_key("china")
+
+
+def test_disagreement_attribution_uses_the_source_name_only() -> None:
+    reuters = _passage(
+        "a", "Reuters says the first general licences last one year.\n", "Reuters, 2 Dec 2025"
+    )
+    article = _passage(
+        "b", "The general licences last three years under the framework.\n", "Trade Daily", 1
+    )
+    answer = OfflineAnswerer(HashingEmbeddings()).answer(
+        "How long do the general licences last?", [reuters, article]
+    )
+    assert "disagree" in answer.reason
+    assert "2 Dec" not in answer.text
+    assert "According to Trade Daily, the general licences last three years" in answer.text
