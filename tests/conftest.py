@@ -44,8 +44,12 @@ TINY_DOCS = {
 
 def write_doc(corpus: Path, name: str, doc_id: str, body: str, **meta: str) -> Path:
     """Write one Markdown document with front matter into ``corpus``."""
-    fields = {"title": doc_id.replace("-", " ").title(), "kind": "news",
-              "published": "2025-12-01", **meta}
+    fields = {
+        "title": doc_id.replace("-", " ").title(),
+        "kind": "news",
+        "published": "2025-12-01",
+        **meta,
+    }
     front = "\n".join([f"id: {doc_id}", *(f'{k}: "{v}"' for k, v in fields.items())])
     path = corpus / name
     path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
