@@ -56,8 +56,10 @@ class SelectionLimits:
     list_sentences: int = 6
     detail_sentences: int = 8
     min_similarity: float = 0.30
-    relative_score: float = 0.65
+    relative_score: float = 0.70
     list_relative_score: float = 0.60
+    redundant_overlap: float = 0.4
+    redundant_cosine: float = 0.75
 
 
 def select(
@@ -94,7 +96,7 @@ def select(
             break
         if words + candidate.features.words > words_cap:
             continue
-        if not _adds_information(candidate, chosen, covered):
+        if not _adds_information(candidate, chosen, covered, limits):
             continue
         chosen.append(candidate)
         words += candidate.features.words
@@ -161,13 +163,19 @@ def _add_disagreements(
 
 
 # --- helpers ----------------------------------------------------------------------------
-def _adds_information(candidate: Candidate, chosen: list[Candidate], covered: set[str]) -> bool:
-    """Not a near-duplicate of a chosen sentence, and brings new content words."""
+def _adds_information(
+    candidate: Candidate, chosen: list[Candidate], covered: set[str], limits: SelectionLimits
+) -> bool:
+    """Not a near-duplicate of a chosen sentence, and brings new content words.
+
+    The corpus repeats facts (a note and the timeline line that points to it), so a
+    sentence sharing most of its words or meaning with a chosen one is left out.
+    """
     for other in chosen:
         union = candidate.keys | other.keys
-        if union and len(candidate.keys & other.keys) / len(union) > 0.6:
+        if union and len(candidate.keys & other.keys) / len(union) > limits.redundant_overlap:
             return False
-        if float(candidate.vector @ other.vector) > 0.90:
+        if float(candidate.vector @ other.vector) > limits.redundant_cosine:
             return False
     new = candidate.keys - covered
     return len(new) >= 2
