@@ -160,3 +160,5 @@ def apply_runtime_defaults() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # The model loads from the package in a second; transformers' bar is noise in a CLI.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
