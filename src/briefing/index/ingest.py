@@ -44,6 +44,7 @@ class Indexer:
         self.store = store
         self.records = records
         self.records.create_schema()
+        self.lexical: LexicalIndex | None = None  # the BM25 index last built or loaded
 
     @property
     def _state_path(self) -> Path:
@@ -102,18 +103,20 @@ class Indexer:
 
     def refresh_lexical(self) -> LexicalIndex:
         """Rebuild the BM25 index from the collection unless it is already in step."""
-        ids = self.store.ids()
-        if LexicalIndex.current_fingerprint(self.settings.lexical_dir) == fingerprint(ids):
-            current = LexicalIndex.load(self.settings.lexical_dir)
-            if current is not None:
-                return current
+        wanted = fingerprint(self.store.ids())
+        if LexicalIndex.current_fingerprint(self.settings.lexical_dir) == wanted:
+            if self.lexical is not None and self.lexical.fingerprint == wanted:
+                return self.lexical
+            self.lexical = LexicalIndex.load(self.settings.lexical_dir)
+            if self.lexical is not None:
+                return self.lexical
         keys, chunks = [], []
         for rid, chunk in sorted(self.store.records(), key=lambda r: (r[1].doc_id, r[1].start)):
             keys.append(rid)
             chunks.append(chunk)
-        lexical = LexicalIndex(chunks, keys)
-        lexical.save(self.settings.lexical_dir)
-        return lexical
+        self.lexical = LexicalIndex(chunks, keys)
+        self.lexical.save(self.settings.lexical_dir)
+        return self.lexical
 
     def lexical_in_step(self) -> bool:
         current = LexicalIndex.current_fingerprint(self.settings.lexical_dir)
