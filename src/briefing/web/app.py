@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from ..assistant import UPLOAD_TYPES as ACCEPTED_UPLOADS
 from ..config import Settings
 from . import formatting as fmt
 from .feedback import FeedbackStore
@@ -42,7 +43,7 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "Which rare earths were added to controls in April 2025?",
 )
 
-UPLOAD_TYPES = [".md", ".txt", ".html", ".htm", ".pdf"]
+UPLOAD_TYPES = list(ACCEPTED_UPLOADS)  # the facade decides; the picker only mirrors it
 
 
 def _asset(name: str) -> str:
