@@ -44,7 +44,7 @@ run: setup
 
 test: setup-dev
 	$(BIN)/python -m pytest
-	$(BIN)/briefing eval --out test-output/eval
+	$(BIN)/briefing eval --no-progress --out test-output/eval
 
 lint: setup-dev
 	$(BIN)/ruff check src tests benchmarks
