@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # pip's local mirrors print one harmless "Location ... is ignored" line per package.
-QUIET_PIP := grep -v "^WARNING: Location" || true
+# (The braces keep pip's own exit status: with pipefail a failed install still fails make.)
+QUIET_PIP := { grep -v "^WARNING: Location" || true; }
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
