@@ -312,10 +312,15 @@ class OfflineAnswerer:
 
     # --- composition --------------------------------------------------------------------
     def _compose(self, question: str, chosen: list[Candidate]) -> Answer:
+        # Lead with the answer: passages by their best sentence, each passage's best
+        # sentence first, then its other sentences in document order.
         group_score: dict[int, float] = {}
         for c in chosen:
             group_score[c.rank] = max(group_score.get(c.rank, -math.inf), c.score)
-        ordered = sorted(chosen, key=lambda c: (-group_score[c.rank], c.rank, c.start))
+        ordered = sorted(
+            chosen,
+            key=lambda c: (-group_score[c.rank], c.rank, c.score < group_score[c.rank], c.start),
+        )
         docs = {c.doc_id for c in ordered}
         disagreement = len(docs) > 1 and has_conflict(ordered)
         book = CitationBook()
