@@ -60,3 +60,13 @@ def test_is_follow_up() -> None:
     assert not REWRITER.is_follow_up(
         "How many applications for rare earth magnet export licences did MOFCOM approve in 2025?"
     )
+
+
+def test_short_question_naming_its_own_subject_is_a_new_topic() -> None:
+    assert not REWRITER.is_follow_up("What is the capital of France?")
+    assert not REWRITER.is_follow_up("When was JL Mag founded?")
+    assert not REWRITER.is_follow_up("What did MOFCOM say?")
+    assert not REWRITER.is_follow_up("What happened in 2019?")
+    assert REWRITER.is_follow_up("Until when?")
+    assert REWRITER.is_follow_up("How many tonnes?")
+    assert REWRITER.is_follow_up("Who is its chairman?")

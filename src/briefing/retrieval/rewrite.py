@@ -4,7 +4,9 @@
 A follow-up is recognised by its shape (short, starts with a connective, or leans on a
 pronoun) and rewritten by carrying the topic of the previous standalone question along:
 "For how long? (context: What does the suspension cover?)". Self-contained questions
-pass through unchanged, so a change of topic is not polluted by the history.
+pass through unchanged, so a change of topic is not polluted by the history: a short
+question that names its own subject ("What is the capital of France?", "When was JL Mag
+founded?") is a new topic, not a follow-up.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ _CONNECTIVE = re.compile(
     r"^(and|but|so|also|what about|how about|and what|then|or|same for|what else|why)\b",
     re.IGNORECASE,
 )
+# A capitalised word after the first one, an acronym or a number: the question names
+# its own subject.
+_OWN_SUBJECT = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}|\d[\d.,%]*)\b")
 _ANAPHOR = re.compile(
     r"\b(it|its|it's|they|them|their|theirs|those|these|this|that|he|she|his|her|"
     r"the same|the others?|each|which of them|the firms?|the companies|the licen[cs]es?|"
@@ -34,10 +39,12 @@ class HeuristicRewriter:
         self.max_content_words = max_content_words
 
     def is_follow_up(self, question: str) -> bool:
+        question = question.strip()
         words = content_words(question)
+        short = len(words) <= self.max_content_words and not _OWN_SUBJECT.search(question)
         return bool(
-            _CONNECTIVE.match(question.strip())
-            or len(words) <= self.max_content_words
+            _CONNECTIVE.match(question)
+            or short
             or (_ANAPHOR.search(question) and len(words) <= 2 * self.max_content_words)
         )
 
