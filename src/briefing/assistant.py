@@ -247,9 +247,7 @@ class Assistant:
         assert final is not None, "answerer produced no final Answer"
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
-        yield replace(
-            final, question=question, standalone_question=standalone, timings_ms=timings
-        )
+        yield replace(final, question=question, standalone_question=standalone, timings_ms=timings)
 
     def conversation(self) -> Conversation:
         """A conversation that keeps its own history (one per user or chat window)."""

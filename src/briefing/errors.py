@@ -35,7 +35,6 @@ class UploadError(BriefingError):
     """A document offered for ingestion was rejected (names the file and the rule)."""
 
 
-
 __all__ = [
     "BackendError",
     "BriefingError",

@@ -152,9 +152,11 @@ class SQLiteRecordManager(RecordManager):
     # -- extras for status and repair -------------------------------------------------
     def count(self) -> int:
         with self._lock:
-            return self._db().execute(
-                "SELECT COUNT(*) FROM records WHERE namespace=?", [self.namespace]
-            ).fetchone()[0]
+            return (
+                self._db()
+                .execute("SELECT COUNT(*) FROM records WHERE namespace=?", [self.namespace])
+                .fetchone()[0]
+            )
 
     def groups(self) -> dict[str, int]:
         """Chunk count per group (document id)."""
@@ -167,6 +169,8 @@ class SQLiteRecordManager(RecordManager):
 
     def last_update(self) -> float | None:
         with self._lock:
-            return self._db().execute(
-                "SELECT MAX(updated_at) FROM records WHERE namespace=?", [self.namespace]
-            ).fetchone()[0]
+            return (
+                self._db()
+                .execute("SELECT MAX(updated_at) FROM records WHERE namespace=?", [self.namespace])
+                .fetchone()[0]
+            )

@@ -113,7 +113,9 @@ class ChromaStore:
                 client = chromadb.HttpClient(
                     host=settings.chroma_host, port=settings.chroma_port, settings=client_settings
                 )
-                self.location = f"chroma server http://{settings.chroma_host}:{settings.chroma_port}"
+                self.location = (
+                    f"chroma server http://{settings.chroma_host}:{settings.chroma_port}"
+                )
             else:
                 settings.chroma_dir.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(
