@@ -103,10 +103,13 @@ def _nearest_list(answer: Answer, turn: int) -> str:
     items = []
     for i, cite in enumerate(answer.nearest, start=1):
         meta = ", ".join(escape_text(p) for p in (cite.source, cite.published) if p)
+        # Two passages of one document are told apart by the start of their quote.
+        quote = cite.quote if len(cite.quote) <= 90 else cite.quote[:87].rstrip() + "…"
         items.append(
             f'<li><a class="cite-link" href="#{source_id(turn, f"n{i}")}">'
             f"{escape_text(cite.title or cite.doc_id)}</a>"
             + (f' <span class="meta">({meta})</span>' if meta else "")
+            + f' <q class="nearest-quote">{escape_text(quote)}</q>'
             + "</li>"
         )
     return (
