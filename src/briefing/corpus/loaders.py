@@ -35,8 +35,6 @@ __all__ = ["LoadResult", "SkipFile", "content_hash", "load_corpus", "load_file",
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
-
 
 class SkipFile(Exception):
     """A file that is not usable as a document; ``reason`` says why (not an author error)."""
