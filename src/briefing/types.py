@@ -259,7 +259,7 @@ class IngestReport:
 
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
-    """One row of the corpus table (web documents tab, ``briefing status``)."""
+    """One indexed document: a row of the web Documents tab (``Assistant.documents()``)."""
 
     doc_id: str
     title: str
