@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import BriefingError
+from .corpus_cmds import fail
 
 
 def _settings(**overrides: object):  # type: ignore[no-untyped-def]
@@ -33,8 +34,7 @@ def register(app: typer.Typer) -> None:
         try:
             run_server(settings, host=host, port=port)
         except BriefingError as exc:
-            typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
-            raise typer.Exit(2) from exc
+            raise fail(str(exc)) from None
 
     feedback = typer.Typer(help="Staff feedback collected by the web chat.", no_args_is_help=True)
     app.add_typer(feedback, name="feedback")
@@ -54,8 +54,7 @@ def register(app: typer.Typer) -> None:
         try:
             records = store.records()
         except BriefingError as exc:
-            typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
-            raise typer.Exit(2) from exc
+            raise fail(str(exc)) from None
         text = export_yaml(records)
         count = sum(1 for r in records if r.rating == "down")
         if out is None:
