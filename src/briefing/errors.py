@@ -35,12 +35,17 @@ class UploadError(BriefingError):
     """A document offered for ingestion was rejected (names the file and the rule)."""
 
 
+class FeedbackError(BriefingError):
+    """Feedback cannot be stored or read (names the file)."""
+
+
 __all__ = [
     "BackendError",
     "BriefingError",
     "ConfigError",
     "CorpusError",
     "DatasetError",
+    "FeedbackError",
     "IndexStoreError",
     "QuestionError",
     "UploadError",

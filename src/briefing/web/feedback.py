@@ -31,16 +31,12 @@ from typing import Any, Literal
 import yaml
 from filelock import FileLock
 
-from ..errors import BriefingError
+from ..errors import FeedbackError
 from ..types import Answer
 
 log = logging.getLogger(__name__)
 
 Rating = Literal["up", "down"]
-
-
-class FeedbackError(BriefingError):
-    """Feedback cannot be stored or read (names the file)."""
 
 
 @dataclass(frozen=True, slots=True)
