@@ -126,11 +126,12 @@ class Assistant:
             self._load_lexical()
             self._ready = True
 
-    def _load_lexical(self) -> LexicalIndex:
-        lexical = self.indexer.refresh_lexical()
+    def _load_lexical(self) -> None:
+        self._use_lexical(self.indexer.refresh_lexical())
+
+    def _use_lexical(self, lexical: LexicalIndex) -> None:
         self._lexical = lexical
         self._chunks_by_id = {c.id: c for c in lexical.chunks}
-        return lexical
 
     def _current_lexical(self) -> LexicalIndex | None:
         # Another process (or the web upload) may have re-ingested: follow CURRENT.
@@ -139,8 +140,7 @@ class Assistant:
             with self._lock:
                 loaded = LexicalIndex.load(self.settings.lexical_dir)
                 if loaded is not None:
-                    self._lexical = loaded
-                    self._chunks_by_id = {c.id: c for c in loaded.chunks}
+                    self._use_lexical(loaded)
         return self._lexical
 
     def _retriever(self, mode: str | None = None) -> HybridRetriever:
