@@ -15,7 +15,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from briefing.answering.offline import OfflineAnswerer
-from briefing.answering.support import content_words
+from briefing.text import content_words
 from briefing.types import Answer, AnswerDelta, Chunk, Passage
 
 DIM = 512

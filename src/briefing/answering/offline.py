@@ -37,6 +37,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ..corpus import sentence_spans
+from ..text import STOP_WORDS, numbers
 from ..types import Answer, AnswerDelta, Citation, Passage, Statement
 from .citations import CitationBook, citation_for_span, passage_citation
 from .question import (
@@ -48,7 +49,6 @@ from .question import (
 )
 from .selection import Candidate, SelectionLimits, has_conflict, select
 from .sentence_features import SentenceFeatures, sentence_features
-from .support import STOP_WORDS, numbers
 
 __all__ = ["OfflineAnswerer"]
 

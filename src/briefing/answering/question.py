@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .support import STOP_WORDS, content_words, stem
+from ..text import STOP_WORDS, content_words, stem
 
 __all__ = [
     "GENERIC_QUESTION_WORDS",

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .support import content_words
+from ..text import content_words
 
 __all__ = ["SentenceFeatures", "sentence_features", "normalise_figures"]
 
@@ -78,7 +78,7 @@ class SentenceFeatures:
 
     Fields:
         words: number of whitespace-separated words.
-        content: stemmed content words (see ``support.content_words``).
+        content: stemmed content words (see ``briefing.text.content_words``).
         has_date, has_duration, has_figure, has_cause: answer-type evidence.
         names: how many capitalised names occur after the first word.
         furniture: page furniture or a heading: no content of its own.

@@ -24,10 +24,11 @@ import re
 from collections.abc import Sequence
 
 from ..corpus.sentences import sentence_spans
+from ..text import content_words, numbers
 from ..types import Answer, Citation, Passage, Statement
 from .citations import citation_for_span
 from .prompt import INSUFFICIENT_EVIDENCE
-from .support import content_words, is_supported, numbers
+from .support import is_supported
 
 __all__ = [
     "ABSTAIN_TEXT",

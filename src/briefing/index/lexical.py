@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..answering.support import STOP_WORDS
+from ..text import STOP_WORDS
 from ..types import Chunk, RetrievalFilter
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..answering.support import content_words
+from ..text import content_words
 from ..types import Turn
 
 _CONNECTIVE = re.compile(

@@ -1,0 +1,43 @@
+"""Word-level text helpers shared by the lexical index, retrieval and answering.
+
+Stop words, a crude suffix stemmer, content words and numbers: small, fast and
+deterministic, so BM25 tokens, follow-up detection and the support check agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours
+    yourself yourselves said says say according reported reports report""".split()
+)
+
+
+def stem(word: str) -> str:
+    """A crude, fast suffix stemmer: enough to match licence/licences, controls/controlled."""
+    w = word.lower().strip("'-")
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            return w[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return w
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed content words of ``text`` (numbers excluded)."""
+    return [
+        stem(t) for t in _WORD.findall(text) if not t[0].isdigit() and t.lower() not in STOP_WORDS
+    ]
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers in ``text`` normalised (thousands commas removed, trailing dots dropped)."""
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
