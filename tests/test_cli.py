@@ -75,3 +75,12 @@ def test_ingest_reports_a_malformed_corpus_file_by_name(env, tmp_path) -> None:
     out = run({**env, "BRIEFING_DATA_DIR": str(tmp_path / "data")}, "ingest", str(bad))
     assert out.returncode == 2
     assert "broken.md" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bad_option_values_name_the_setting_without_a_traceback(env) -> None:
+    out = run(env, "ask", "Which firms got licences?", "--backend", "gpt5")
+    assert out.returncode == 2
+    assert "backend" in out.stderr and "Traceback" not in out.stderr
+    out = run({**env, "BRIEFING_TOP_K": "many"}, "status")
+    assert out.returncode == 2
+    assert "top_k" in out.stderr and "Traceback" not in out.stderr

@@ -99,15 +99,37 @@ class Assistant:
     def answerer(self) -> Answerer:
         with self._lock:
             if self._answerer is None:
-                self._answerer = _build_answerer(self.settings, self.embeddings)
+                self._build_backend()
+            assert self._answerer is not None
             return self._answerer
 
     @property
     def rewriter(self) -> QueryRewriter:
         with self._lock:
             if self._rewriter is None:
-                self._rewriter = _build_rewriter(self.settings)
+                self._build_backend()
+            assert self._rewriter is not None
             return self._rewriter
+
+    def _build_backend(self) -> None:
+        """The answerer and the follow-up rewriter the settings ask for (one LLM client)."""
+        settings = self.settings
+        if settings.backend == "offline":
+            from .answering.offline import OfflineAnswerer
+
+            self._answerer = self._answerer or OfflineAnswerer(
+                self.embeddings, max_words=settings.max_answer_words
+            )
+            self._rewriter = self._rewriter or HeuristicRewriter()
+            return
+        from .answering.llm import LLMAnswerer, make_chat_model
+        from .retrieval.llm_rewrite import LLMQueryRewriter
+
+        chat_model = make_chat_model(settings)
+        self._answerer = self._answerer or LLMAnswerer.from_settings(
+            settings, chat_model=chat_model
+        )
+        self._rewriter = self._rewriter or LLMQueryRewriter(chat_model)
 
     def _ensure_ready(self) -> None:
         if self._ready:
@@ -275,6 +297,7 @@ class Assistant:
             return report
 
     def status(self) -> IndexStatus:
+        """Where the index lives and what it holds (no ingest, no model load)."""
         return self.indexer.status()
 
     def documents(self) -> list[DocumentInfo]:
@@ -364,25 +387,6 @@ class Conversation:
     def reset(self) -> None:
         with self._lock:
             self.history.clear()
-
-
-def _build_answerer(settings: Settings, embeddings: LazyEmbeddings) -> Answerer:
-    if settings.backend == "offline":
-        from .answering.offline import OfflineAnswerer
-
-        return OfflineAnswerer(embeddings, max_words=settings.max_answer_words)
-    from .answering.llm import LLMAnswerer, make_chat_model
-
-    return LLMAnswerer.from_settings(settings, chat_model=make_chat_model(settings))
-
-
-def _build_rewriter(settings: Settings) -> QueryRewriter:
-    if settings.backend == "offline":
-        return HeuristicRewriter()
-    from .answering.llm import make_chat_model
-    from .retrieval.llm_rewrite import LLMQueryRewriter
-
-    return LLMQueryRewriter(make_chat_model(settings))
 
 
 def _safe_filename(filename: str) -> str:

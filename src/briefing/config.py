@@ -154,6 +154,28 @@ class Settings(BaseSettings):
         return str(get_model_path())
 
 
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment plus ``overrides`` (None values are ignored).
+
+    A bad value, from a command-line option or a ``BRIEFING_*`` variable, raises a
+    ConfigError naming the setting and the problem instead of a validation traceback.
+    """
+    from pydantic import ValidationError
+
+    from .errors import ConfigError
+
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}={err.get('input')!r}: "
+            f"{err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid setting {problems}") from None
+
+
 def apply_runtime_defaults() -> None:
     """Offline, no-telemetry defaults for the process. Called by entry points, not on import."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -83,8 +83,8 @@ def test_evidence_not_in_corpus_exits_2(app, workdir):
     ("args", "message"),
     [
         (["--fail-under", "recal=0.5"], "unknown metric 'recal'"),
-        (["--retriever", "sparse"], "--retriever 'sparse'"),
-        (["--backend", "gpt"], "--backend 'gpt'"),
+        (["--retriever", "sparse"], "retriever='sparse'"),
+        (["--backend", "gpt"], "backend='gpt'"),
         (["--baseline", "missing.json"], "--baseline missing.json: cannot read"),
         (["--thresholds", "none.yaml"], "thresholds file none.yaml: cannot read"),
         (["--judge"], "--judge needs an LLM backend"),

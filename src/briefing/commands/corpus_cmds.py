@@ -14,9 +14,9 @@ from ..errors import BriefingError
 
 def _assistant(**overrides: object):  # type: ignore[no-untyped-def]
     from ..assistant import Assistant
-    from ..config import Settings
+    from ..config import load_settings
 
-    return Assistant(Settings(**{k: v for k, v in overrides.items() if v is not None}))
+    return Assistant(load_settings(**overrides))
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -57,10 +57,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Index the corpus: adds new, replaces changed and deletes removed documents."""
         from ..assistant import Assistant
-        from ..config import Settings
+        from ..config import load_settings
 
         try:
-            settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
+            settings = load_settings(data_dir=data_dir)
             ingest_threads = settings.ingest_threads if threads is None else threads
             assistant = Assistant(settings, threads=ingest_threads)
             report = assistant.ingest(paths or None, rebuild=rebuild, progress=not quiet)

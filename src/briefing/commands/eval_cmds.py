@@ -95,24 +95,9 @@ def eval_command(
 
 
 def _settings(backend: str | None, retriever: str | None) -> Any:
-    from pydantic import ValidationError
+    from ..config import load_settings
 
-    from ..config import Settings
-    from ..errors import ConfigError
-
-    overrides: dict[str, Any] = {}
-    if backend is not None:
-        if backend not in ("offline", "openai", "ollama"):
-            raise ConfigError(f"--backend {backend!r}: use offline, openai or ollama")
-        overrides["backend"] = backend
-    if retriever is not None:
-        if retriever not in ("hybrid", "dense"):
-            raise ConfigError(f"--retriever {retriever!r}: use hybrid or dense")
-        overrides["retriever"] = retriever
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        raise ConfigError(f"invalid settings: {exc}") from exc
+    return load_settings(backend=backend, retriever=retriever)
 
 
 def _run(

@@ -11,12 +11,6 @@ from ..errors import BriefingError
 from .corpus_cmds import fail
 
 
-def _settings(**overrides: object):  # type: ignore[no-untyped-def]
-    from ..config import Settings
-
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -28,10 +22,11 @@ def register(app: typer.Typer) -> None:
         corpus_dir: Annotated[Path | None, typer.Option(help="Corpus folder.")] = None,
     ) -> None:
         """Start the web chat for staff (login when BRIEFING_WEB_USERNAME/PASSWORD are set)."""
+        from ..config import load_settings
         from ..web.app import serve as run_server
 
-        settings = _settings(data_dir=data_dir, corpus_dir=corpus_dir)
         try:
+            settings = load_settings(data_dir=data_dir, corpus_dir=corpus_dir)
             run_server(settings, host=host, port=port)
         except BriefingError as exc:
             raise fail(str(exc)) from None
@@ -47,12 +42,12 @@ def register(app: typer.Typer) -> None:
         data_dir: Annotated[Path | None, typer.Option(help="Where feedback.jsonl lives.")] = None,
     ) -> None:
         """Turn thumbs-down answers into draft evaluation cases (dataset.yaml schema)."""
+        from ..config import load_settings
         from ..web.feedback import FeedbackStore, export_yaml
 
-        settings = _settings(data_dir=data_dir)
-        store = FeedbackStore(settings.feedback_path)
         try:
-            records = store.records()
+            settings = load_settings(data_dir=data_dir)
+            records = FeedbackStore(settings.feedback_path).records()
         except BriefingError as exc:
             raise fail(str(exc)) from None
         text = export_yaml(records)

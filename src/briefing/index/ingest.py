@@ -61,6 +61,10 @@ class Indexer:
         started = time.perf_counter()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.settings.lock_path), timeout=600):
+            built_with = self._read_state().get("embedding_model")
+            if built_with and built_with != self.settings.resolved_embedding_model():
+                # Vectors of two models cannot be compared: a model change re-embeds all.
+                rebuild = True
             if rebuild:
                 self._wipe()
             self._reconcile()
@@ -87,7 +91,7 @@ class Indexer:
                     cleanup="full",
                     source_id_key="doc_id",
                     key_encoder="sha256",
-                    batch_size=max(32, self.settings.embedding_batch_size),
+                    batch_size=self.settings.embedding_batch_size,
                 )
             self.refresh_lexical()
             self._write_state(len(loaded.documents))
@@ -129,7 +133,10 @@ class Indexer:
             chunks=self.store.count(),
             last_ingest=state.get("last_ingest", "never"),
             location=self.store.location,
-            embedding_model=self.settings.resolved_embedding_model(),
+            # The model the index was built with; it must match the one queries use.
+            embedding_model=str(
+                state.get("embedding_model") or self.settings.resolved_embedding_model()
+            ),
             lexical_in_step=self.lexical_in_step(),
         )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..assistant import UPLOAD_TYPES
 from ..errors import BriefingError, QuestionError
 from ..types import Answer, AnswerDelta, Citation, DocumentInfo, IngestReport, Turn
 from . import formatting as fmt
@@ -211,13 +212,13 @@ class ChatHandlers:
         """Ingest an uploaded file; returns the message HTML and new table rows (or None)."""
         if not path:
             return fmt.render_notice(
-                "Choose a file first (.md, .txt, .html or .pdf).", ok=False
+                f"Choose a file first ({', '.join(UPLOAD_TYPES)}).", ok=False
             ), None
         file = Path(path)
         name = file.name
         try:
             size = file.stat().st_size
-            if size > max_bytes:
+            if size > max_bytes:  # checked before reading: never load a huge upload
                 return (
                     fmt.render_notice(
                         f"Rejected {name}: {size:,} bytes is over the {max_bytes:,}-byte limit.",
