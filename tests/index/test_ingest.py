@@ -182,3 +182,24 @@ def test_reconcile_removes_orphans_and_ghost_records(
     assert "orphan" not in indexer.store.ids()
     assert not indexer.records.exists(["ghost"])[0]
     assert_in_step(indexer, settings)
+
+
+def test_a_changed_embedding_model_reembeds_everything(
+    tiny_corpus: Path, tmp_path: Path, counting_embeddings, make_indexer
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    settings = Settings(corpus_dir=tiny_corpus, data_dir=tmp_path / "data")
+    indexer = make_indexer(settings, counting_embeddings)
+    indexer.ingest()
+    n = len(expected_ids(settings))
+    # The index says it was built with another model: its vectors cannot be reused.
+    state = settings.data_dir / "ingest.json"
+    state.write_text(json.dumps({**json.loads(state.read_text()), "embedding_model": "other"}))
+    assert indexer.status().embedding_model == "other"
+    counting_embeddings.reset()
+    report = indexer.ingest()
+    assert counting_embeddings.documents_embedded == n
+    assert (report.added, report.chunks) == (n, n)
+    assert indexer.status().embedding_model == settings.resolved_embedding_model()
+    assert_in_step(indexer, settings)
