@@ -73,8 +73,6 @@ class Assistant:
         self._auto_ingest = auto_ingest
         self._lock = threading.RLock()
         self._ready = False
-        self._lexical: LexicalIndex | None = None
-        self._chunks_by_id: dict[str, Chunk] = {}
         # Torch threads: one for answering (stays fast beside other busy processes);
         # batch ingest passes settings.ingest_threads.
         self.embeddings = LazyEmbeddings(
@@ -145,25 +143,23 @@ class Assistant:
                     f"the index is empty and corpus_dir {self.settings.corpus_dir} is not a "
                     "folder: set BRIEFING_CORPUS_DIR or run `briefing ingest PATHS`."
                 )
-            self._load_lexical()
+            self.indexer.refresh_lexical()
             self._ready = True
 
-    def _load_lexical(self) -> None:
-        self._use_lexical(self.indexer.refresh_lexical())
-
-    def _use_lexical(self, lexical: LexicalIndex) -> None:
-        self._lexical = lexical
-        self._chunks_by_id = {c.id: c for c in lexical.chunks}
-
     def _current_lexical(self) -> LexicalIndex | None:
-        # Another process (or the web upload) may have re-ingested: follow CURRENT.
+        """The indexer's BM25 index, reloaded when another process re-ingested.
+
+        Reading the tiny CURRENT pointer per query is cheaper than listing the ids of
+        the collection, and is enough: every ingest writes a new version.
+        """
+        indexer = self.indexer
         current = LexicalIndex.current_fingerprint(self.settings.lexical_dir)
-        if self._lexical is None or current != self._lexical.fingerprint:
+        if indexer.lexical is None or current != indexer.lexical.fingerprint:
             with self._lock:
                 loaded = LexicalIndex.load(self.settings.lexical_dir)
                 if loaded is not None:
-                    self._use_lexical(loaded)
-        return self._lexical
+                    indexer.lexical = loaded
+        return indexer.lexical
 
     def _retriever(self, mode: str | None = None) -> HybridRetriever:
         store = self.indexer.store
@@ -278,8 +274,8 @@ class Assistant:
     def passage_context(self, citation: Citation) -> tuple[str, str, str]:
         """(before, quote, after): the cited quote inside its chunk, for highlighting."""
         self._ensure_ready()
-        self._current_lexical()
-        chunk = self._chunks_by_id.get(citation.chunk_id)
+        lexical = self._current_lexical()
+        chunk = lexical.chunk(citation.chunk_id) if lexical is not None else None
         if chunk is None or not (chunk.start <= citation.start <= citation.end <= chunk.end):
             return "", citation.quote, ""
         a, b = citation.start - chunk.start, citation.end - chunk.start
@@ -292,7 +288,7 @@ class Assistant:
         """Bring the index in step with ``paths`` (default: the corpus folder)."""
         with self._lock:
             report = self.indexer.ingest(paths, rebuild=rebuild, progress=progress)
-            self._load_lexical()
+            self.indexer.refresh_lexical()
             self._ready = True
             return report
 

@@ -56,6 +56,7 @@ class LexicalIndex:
         self.chunks = list(chunks)
         self.key_ids = list(key_ids)  # the Chroma ids the chunks were built from
         self.fingerprint = fingerprint(self.key_ids)
+        self._by_id = {c.id: c for c in self.chunks}
         if bm25 is None:
             bm25 = bm25s.BM25()
             if self.chunks:
@@ -65,6 +66,10 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The chunk with this id (for showing a citation in its context), or None."""
+        return self._by_id.get(chunk_id)
 
     def search(
         self, query: str, k: int, where: RetrievalFilter | None = None
