@@ -41,3 +41,14 @@ def content_words(text: str) -> list[str]:
 def numbers(text: str) -> set[str]:
     """Numbers in ``text`` normalised (thousands commas removed, trailing dots dropped)."""
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+# Replies and answers: citation markers ("[1]", "[1, 2]", "[1-3]") and the reasoning
+# blocks some local models emit before their answer.
+CITATION_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;\-–]\s*\d+)*\]")
+THINK_BLOCK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without its citation markers."""
+    return CITATION_MARKERS.sub("", text)

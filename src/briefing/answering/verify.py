@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from ..corpus.sentences import sentence_spans
-from ..text import content_words, numbers
+from ..text import THINK_BLOCK, content_words, numbers
 from ..types import Answer, Citation, Passage, Statement
 from .citations import citation_for_span
 from .prompt import INSUFFICIENT_EVIDENCE
@@ -47,7 +47,6 @@ _MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;\-–]\s*\d+)*)\s*\]",
 _MARKER_RUN = r"(?:\s*\[\s*(?:passages?\s*)?\d+(?:\s*[,;\-–]\s*\d+)*\s*\])+"
 # Markers written after the full stop ("... in 2025. [1]") move before it ("... in 2025 [1].").
 _TRAILING_MARKERS = re.compile(r"([.!?])(" + _MARKER_RUN + ")", re.IGNORECASE)
-_THINK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 _WORDLIKE = re.compile(r"[A-Za-z0-9]")
 
@@ -72,7 +71,7 @@ def parse_reply(reply: str) -> list[tuple[str, tuple[int, ...]]]:
     splitter the corpus and the offline answerer use. Markers standing alone after a
     sentence belong to that sentence.
     """
-    text = _THINK.sub("", reply)
+    text = THINK_BLOCK.sub("", reply)
     text = _TRAILING_MARKERS.sub(lambda m: " " + m.group(2).strip() + m.group(1), text)
     parsed: list[tuple[str, tuple[int, ...]]] = []
     for start, end in sentence_spans(text):
@@ -220,7 +219,7 @@ def verify_reply(
     ``flag_unsupported`` keeps unsupported sentences with ``supported=False`` instead of
     dropping them. ``Answer.reason`` lists what was removed, added, dropped or flagged.
     """
-    cleaned = _THINK.sub("", reply).strip()
+    cleaned = THINK_BLOCK.sub("", reply).strip()
     if not cleaned or cleaned.lstrip("*_`\"' ").startswith(INSUFFICIENT_EVIDENCE):
         why = "empty reply" if not cleaned else "the passages do not answer the question"
         return abstain(

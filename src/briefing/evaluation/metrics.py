@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..answering.support import is_supported
+from ..text import strip_markers
 from ..types import Answer, Chunk, Statement
 
 __all__ = [
@@ -47,14 +48,13 @@ _QUOTES = {
     **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'"),
     **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'),
 }
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 _SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Casefold, unify dashes and quotes, drop ``[1]``/``[1, 2]`` markers, collapse spaces."""
     text = text.replace("\u00a0", " ").translate(_DASHES).translate(_QUOTES)
-    text = _MARKERS.sub("", text)
+    text = strip_markers(text)
     return _SPACE.sub(" ", text.casefold()).strip()
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..answering.llm import message_text
+from ..text import THINK_BLOCK, strip_markers
 from ..types import Turn
 
 if TYPE_CHECKING:
@@ -39,8 +40,6 @@ REWRITE_SYSTEM_PROMPT = (
     "standalone question only, on one line."
 )
 
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,\-]\s*\d+)*\]")
-_THINK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
 _PREFIX = re.compile(r"^(?:standalone(?: question)?|rewritten(?: question)?|question)\s*:\s*", re.I)
 
 
@@ -64,7 +63,7 @@ class LLMQueryRewriter:
         lines = []
         for turn in history[-self.max_turns :]:
             answer = turn.answer
-            text = "(no answer found)" if answer.abstained else _MARKERS.sub("", answer.text)
+            text = "(no answer found)" if answer.abstained else strip_markers(answer.text)
             text = " ".join(text.split())
             if len(text) > self.answer_chars:
                 text = text[: self.answer_chars].rsplit(" ", 1)[0] + " …"
@@ -102,7 +101,7 @@ class LLMQueryRewriter:
         except Exception as exc:  # any client failure: answer the question as asked
             log.warning("LLM query rewrite failed, using the question as asked: %s", exc)
             return question
-        content = _THINK.sub("", message_text(reply.content))
+        content = THINK_BLOCK.sub("", message_text(reply.content))
         rewritten = self._clean(content, question)
         if rewritten is None:
             log.warning("LLM query rewrite gave an unusable reply %r; using the question", content)
