@@ -68,3 +68,16 @@ def test_disagreement_attribution_uses_the_source_name_only() -> None:
     assert "disagree" in answer.reason
     assert "2 Dec" not in answer.text
     assert "According to Trade Daily, the general licences last three years" in answer.text
+
+
+def test_names_count_skips_calendar_words_and_the_quoted_source() -> None:
+    from briefing.answering.sentence_features import sentence_features
+
+    negative = sentence_features(
+        "No European company had confirmed a licence as of 18 December 2025, according to Reuters."
+    )
+    firms = sentence_features(
+        "The licences went to JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke San Huan."
+    )
+    assert negative.names == 1  # "European"; not "December", not the source "Reuters"
+    assert firms.names == 3

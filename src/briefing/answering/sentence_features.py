@@ -55,6 +55,13 @@ _CAUSE = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
+# Capitalised words that are not the names a "which / who" question asks for: calendar
+# words, and the source a sentence is attributed to ("..., according to Reuters").
+_CALENDAR = frozenset(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+_SOURCE_BEFORE = re.compile(r"(?:according to|reported by|said|says|told)\s+(?:the\s+)?$", re.I)
 _FURNITURE = re.compile(
     r"^(?:did you know\??|comments?\s*\(\d+\)|also read\b|read more\b|advertisement\b|"
     r"please sign in\b|sign in\b|share this\b|related\b|subscribe\b|click here\b)",
@@ -132,7 +139,11 @@ def sentence_features(sentence: str) -> SentenceFeatures:
     words = len(text.split())
     content = frozenset(content_words(text))
     first_word_end = text.find(" ") if " " in text else len(text)
-    names = len(_NAME.findall(text[first_word_end:]))
+    names = sum(
+        1
+        for m in _NAME.finditer(text, first_word_end)
+        if m.group().split()[0] not in _CALENDAR and not _SOURCE_BEFORE.search(text, 0, m.start())
+    )
     furniture = (
         bool(_FURNITURE.match(text))
         or "|" in text
