@@ -135,3 +135,13 @@ def test_langchain_retriever_adapter(assistant) -> None:
     docs = assistant.as_retriever(k=3).invoke("Which firms got licences?")
     assert len(docs) == 3
     assert all(d.metadata["doc_id"] and d.page_content for d in docs)
+
+
+def test_warm_up_loads_the_model_and_index(tmp_path) -> None:
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    fresh = Assistant(Settings(corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "data"))
+    assert not fresh.embeddings.loaded
+    fresh.warm_up()
+    assert fresh.embeddings.loaded
+    assert fresh.status().chunks > 0 and fresh.status().lexical_in_step
+    fresh.close()

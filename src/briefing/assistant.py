@@ -146,6 +146,13 @@ class Assistant:
             self.indexer.refresh_lexical()
             self._ready = True
 
+    def warm_up(self) -> None:
+        """Check or build the index, load the model and the answerer now, so the first
+        question of a server is as fast as the rest (servers call this before listening)."""
+        self._ensure_ready()
+        self.embeddings.embed_query("warm up")
+        _ = self.answerer, self.rewriter
+
     def _current_lexical(self) -> LexicalIndex | None:
         """The indexer's BM25 index, reloaded when another process re-ingested.
 

@@ -298,6 +298,7 @@ def serve(
 
     assistant = Assistant(settings)
     try:
+        assistant.warm_up()  # index checked and model loaded before the first visitor
         launch(assistant, settings, host=host, port=port, block=True)
     finally:
         assistant.close()
