@@ -1,6 +1,7 @@
 """Fakes of external services for tests: real servers on loopback, scripted by the test.
 
-``fake_openai`` is a pytest fixture; a test folder enables it from its conftest with
+``fake_openai`` (OpenAI Chat Completions) and ``fake_ollama`` (Ollama's native API) are
+pytest fixtures; a test folder enables one from its conftest or test module with
 ``from fakes import fake_openai  # noqa: F401``.
 """
 
@@ -10,13 +11,21 @@ from collections.abc import Iterator
 
 import pytest
 
+from .ollama_server import FakeOllamaServer
 from .openai_server import FakeOpenAIServer
 
-__all__ = ["FakeOpenAIServer", "fake_openai"]
+__all__ = ["FakeOllamaServer", "FakeOpenAIServer", "fake_ollama", "fake_openai"]
 
 
 @pytest.fixture
 def fake_openai() -> Iterator[FakeOpenAIServer]:
     """A running :class:`FakeOpenAIServer`, stopped at teardown."""
     with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_ollama() -> Iterator[FakeOllamaServer]:
+    """A running :class:`FakeOllamaServer` serving the model "fake", stopped at teardown."""
+    with FakeOllamaServer() as server:
         yield server
