@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make run    set up .venv, index the corpus, serve the web chat on http://127.0.0.1:7860
-#   make test   set up .venv (+ Debian chromium for browser tests), run the tests and the eval gate
+#   make test   set up .venv (+ Debian chromium for browser tests), lint, run the tests and the eval gate
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -44,6 +44,8 @@ run: setup
 	$(BIN)/briefing serve
 
 test: setup-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest
 	$(BIN)/briefing eval --no-progress --out test-output/eval
 
