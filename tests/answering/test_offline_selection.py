@@ -81,3 +81,50 @@ def test_names_count_skips_calendar_words_and_the_quoted_source() -> None:
     )
     assert negative.names == 1  # "European"; not "December", not the source "Reuters"
     assert firms.names == 3
+
+
+def test_percent_figures_are_recognised_before_punctuation() -> None:
+    from briefing.answering.sentence_features import normalise_figures
+
+    assert normalise_figures("China's share was about 69%.") == ("69 %",)
+    assert normalise_figures("It fell from 20% to 10%, then 92 percent") == (
+        "20 %",
+        "10 %",
+        "92 %",
+    )
+    assert normalise_figures("valid for three years") == ("3 year",)
+
+
+def test_a_restated_figure_is_no_disagreement() -> None:
+    # "from 20% to 10%" and "to 10%" agree: no attribution, no disagreement reason.
+    first = _passage("a", "Trump said the fentanyl tariff would fall from 20% to 10%.\n", "Reuters")
+    second = _passage(
+        "b", "Executive orders cut the fentanyl tariff to 10% from 10 November.\n", "Wire", 1
+    )
+    answer = OfflineAnswerer(HashingEmbeddings()).answer(
+        "What happened to the fentanyl tariff?", [first, second]
+    )
+    assert not answer.abstained
+    assert "disagree" not in answer.reason
+    assert "According to" not in answer.text
+
+
+def test_a_different_figure_for_the_same_measure_is_added_below_the_cutoff() -> None:
+    refining = _passage(
+        "a", "China holds about 85 to 90 percent of rare earth refining capacity.\n", "Article"
+    )
+    agency = _passage(
+        "b",
+        "The agency says China holds 92% of rare earth refining capacity.\n"
+        "Rice harvests in the delta were strong.\n",
+        "IEA",
+        5,
+    )
+    answerer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1, relative_score=0.99)
+    answer = answerer.answer(
+        "What share of rare earth refining capacity does China hold?", [refining, agency]
+    )
+    assert "85 to 90 percent" in answer.statements[0].text
+    assert any("92%" in s.text for s in answer.statements[1:])
+    assert "disagree" in answer.reason
+    assert "Rice" not in answer.text

@@ -322,7 +322,7 @@ class OfflineAnswerer:
             key=lambda c: (-group_score[c.rank], c.rank, c.score < group_score[c.rank], c.start),
         )
         docs = {c.doc_id for c in ordered}
-        disagreement = len(docs) > 1 and has_conflict(ordered)
+        disagreement = len(docs) > 1 and has_conflict(chosen, self._limits)
         book = CitationBook()
         statements: list[Statement] = []
         for candidate in ordered:

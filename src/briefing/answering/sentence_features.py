@@ -74,7 +74,8 @@ _WORDNUMS = {
 _FIGURE_FOR_COMPARE = re.compile(
     r"\b(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an)"
     r"(?:\s+to\s+(\d+(?:[.,]\d+)?))?"
-    r"[- ]?(%|percent|per cent|years?|months?|weeks?|days?)\b",
+    # "%" is not a word character, so the closing \b applies to the word units only.
+    r"[- ]?(%|(?:percent|per cent|years?|months?|weeks?|days?)\b)",
     re.IGNORECASE,
 )
 
