@@ -128,3 +128,19 @@ def test_a_different_figure_for_the_same_measure_is_added_below_the_cutoff() -> 
     assert any("92%" in s.text for s in answer.statements[1:])
     assert "disagree" in answer.reason
     assert "Rice" not in answer.text
+
+
+def test_another_speakers_view_of_the_same_thing_is_added() -> None:
+    text = (
+        "MOFCOM describes the general licences as an add-on to controls that remain in force.\n"
+        "The general licences were granted to three magnet makers in December.\n"
+        "The White House calls the general licences the de facto removal of the controls.\n"
+        "The law firm describes the October measures as a first for China.\n"
+    )
+    answerer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1, relative_score=0.99)
+    answer = answerer.answer(
+        "Do the general licences end the controls that remain in force?", [_passage("n", text)]
+    )
+    assert "add-on" in answer.statements[0].text
+    assert "de facto removal" in answer.text
+    assert "law firm" not in answer.text  # a view of another thing

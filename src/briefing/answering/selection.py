@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..text import content_words
 from ..types import Passage
-from .question import QuestionProfile
+from .question import QuestionProfile, term_key
 from .sentence_features import SentenceFeatures
 
 __all__ = ["Candidate", "SelectionLimits", "figure_units", "has_conflict", "select"]
@@ -62,6 +63,8 @@ class SelectionLimits:
     redundant_cosine: float = 0.75
     disagreement_floor: float = 0.6
     disagreement_related: float = 0.70
+    view_floor: float = 0.6
+    view_related: float = 0.3
 
 
 def select(
@@ -106,6 +109,7 @@ def select(
     # For "how long / how many" questions a different figure in the same document is
     # also shown (notes often state both sides of a disagreement in one place).
     _add_disagreements(chosen, ranked, best.score, limits, same_doc=profile.kind in _FIGURE_KINDS)
+    _add_opposing_view(chosen, ranked, best.score, limits)
     return chosen
 
 
@@ -190,6 +194,55 @@ def _add_disagreements(
             pick, pick_key = other, key
     if pick is not None:
         chosen.append(pick)
+
+
+_VIEW = re.compile(
+    r"^(?P<speaker>.{2,80}?)\s+(?:calls?|called|describes?|described|characteri[sz]e[sd]?"
+    r"|sees?|views?|regards?|labels?)\s+(?:the\s+|it\s+|them\s+)?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _view(candidate: Candidate) -> tuple[str, frozenset[str]] | None:
+    """``(speaker, object keys)`` of a sentence that characterises something
+    ("The White House calls the general licences ..."), else None."""
+    match = _VIEW.match(candidate.text)
+    if match is None:
+        return None
+    head = " ".join(match["rest"].split()[:4])
+    return match["speaker"].lower(), frozenset(term_key(w) for w in content_words(head))
+
+
+def _add_opposing_view(
+    chosen: list[Candidate], ranked: list[Candidate], best_score: float, limits: SelectionLimits
+) -> None:
+    """When a chosen sentence gives someone's view of a thing, add another speaker's view
+    of the same thing ("MOFCOM describes the licences as an add-on" -> "The White House
+    calls the licences the de facto removal"), so a contested reading is not presented
+    as the only one. Same thing: the words right after the verb share a content word.
+
+    Measured: key-fact recall 0.921 -> 0.926, all facts 0.887 -> 0.896, token F1
+    0.365 -> 0.366 (sentence cosine alone also paired unrelated views).
+    """
+    for anchor in list(chosen):
+        view = _view(anchor)
+        if view is None:
+            continue
+        speaker, thing = view
+        pick: Candidate | None = None
+        pick_key = -1.0
+        for other in ranked:
+            if other in chosen or other.score < limits.view_floor * best_score:
+                continue
+            other_view = _view(other)
+            if other_view is None or other_view[0] == speaker or not other_view[1] & thing:
+                continue
+            closeness = float(anchor.vector @ other.vector)
+            if closeness >= limits.view_related and closeness > pick_key:
+                pick, pick_key = other, closeness
+        if pick is not None:
+            chosen.append(pick)
+            return
 
 
 # --- helpers ----------------------------------------------------------------------------
