@@ -144,3 +144,28 @@ def test_another_speakers_view_of_the_same_thing_is_added() -> None:
     assert "add-on" in answer.statements[0].text
     assert "de facto removal" in answer.text
     assert "law firm" not in answer.text  # a view of another thing
+
+
+def test_the_named_attribute_of_a_question_is_extracted() -> None:
+    from briefing.answering.question import requested_attribute
+
+    assert requested_attribute("Who is its chairman?") == "chairman"
+    assert requested_attribute("What fine does an exporter face?") == "fine"
+    assert requested_attribute("How many tonnes did JL Mag ship?") == "tonnes"
+    assert requested_attribute("What is the reason for the controls?") is None  # generic
+    assert requested_attribute("Which companies got licences?") is None
+
+
+def test_abstains_when_the_best_sentence_lacks_the_asked_for_attribute() -> None:
+    text = (
+        "San Huan is a magnet maker listed in Shenzhen under code 000970.\n"
+        "San Huan received a general licence for some customers.\n"
+    )
+    answerer = OfflineAnswerer(HashingEmbeddings(), min_similarity=0.1, answer_similarity=0.1)
+    refused = answerer.answer("Who is the chairman of San Huan?", [_passage("n", text)])
+    assert refused.abstained
+    assert "chairman" in refused.reason
+    with_chair = text + "The chairman of San Huan is Wang Zhen, the maker said.\n"
+    answer = answerer.answer("Who is the chairman of San Huan?", [_passage("n", with_chair)])
+    assert not answer.abstained
+    assert "Wang Zhen" in answer.statements[0].text

@@ -12,7 +12,9 @@ No generative model is involved, so nothing can be invented. For each question:
    "Did you know?", "Comments (0)") is penalised.
 3. Abstention is decided from that evidence: a name, acronym or number of the question
    that occurs in no passage, or a best sentence that is neither similar enough nor
-   covers enough of the question, gives ``abstained=True`` with the nearest passages.
+   covers enough of the question, or a question naming what it asks for ("Who is its
+   chairman?") whose best sentence holds no phrase close to it, gives
+   ``abstained=True`` with the nearest passages.
 4. Otherwise the best sentence is kept, then up to a few more that score close to it
    and add new information; sentences from *different* documents that state different
    figures for the same thing are both kept, each attributed and cited.
@@ -48,7 +50,7 @@ from .question import (
     term_key,
 )
 from .selection import Candidate, SelectionLimits, has_conflict, select
-from .sentence_features import SentenceFeatures, sentence_features
+from .sentence_features import SentenceFeatures, sentence_features, sentence_phrases
 
 __all__ = ["OfflineAnswerer"]
 
@@ -101,6 +103,9 @@ class OfflineAnswerer:
             below it the best sentence must also cover ``min_coverage`` of the
             question's (IDF-weighted) content words (default 0.35).
         min_coverage: see ``answer_similarity`` (default 0.15).
+        min_attribute_fit: when the question names what it asks for ("Who is its
+            chairman?"), the best sentence must hold a phrase at least this similar to
+            it, else abstain (default 0.40; see ``_attribute_fit``).
         relative_score: an extra sentence must score at least this share of the best
             sentence's score (default 0.70; lists use ``list_relative_score``, 0.60).
         cache_size: sentence embeddings kept in memory.
@@ -122,6 +127,7 @@ class OfflineAnswerer:
         min_similarity: float = 0.30,
         answer_similarity: float = 0.35,
         min_coverage: float = 0.15,
+        min_attribute_fit: float = 0.40,
         relative_score: float = 0.70,
         list_relative_score: float = 0.60,
         cache_size: int = 20_000,
@@ -131,6 +137,7 @@ class OfflineAnswerer:
         self.min_similarity = min_similarity
         self.answer_similarity = answer_similarity
         self.min_coverage = min_coverage
+        self.min_attribute_fit = min_attribute_fit
         self._limits = SelectionLimits(
             max_words=max_words,
             detail_words=detail_words,
@@ -281,7 +288,31 @@ class OfflineAnswerer:
                 f"best sentence similarity {best.similarity:.2f} < {self.answer_similarity:.2f} "
                 f"and question coverage {best_cover:.2f} < {self.min_coverage:.2f}",
             )
+        if profile.attribute is not None:
+            top = max(
+                (c for c in candidates if not c.features.furniture),
+                key=lambda c: (c.score, -c.rank, -c.start),
+            )
+            fit = self._attribute_fit(profile.attribute, top.text)
+            if fit < self.min_attribute_fit:
+                return (
+                    f'The corpus does not state the "{profile.attribute}" this question asks for.',
+                    f'"{profile.attribute}" matches no phrase of the best sentence '
+                    f"(cosine {fit:.2f} < {self.min_attribute_fit:.2f})",
+                )
         return None
+
+    def _attribute_fit(self, attribute: str, sentence: str) -> float:
+        """Best cosine between the asked-for attribute and a 1-3 word phrase of ``sentence``.
+
+        "Who is its chairman?" answered by a sentence about listings and licences has no
+        phrase near "chairman"; "How many tonnes" answered by "1,238 t" has one.
+        """
+        phrases = sentence_phrases(sentence)
+        if not phrases:
+            return 0.0
+        target = self._cache.vectors([attribute])[0]
+        return max(float(v @ target) for v in self._cache.vectors(phrases))
 
     def _abstain(
         self,

@@ -25,6 +25,7 @@ __all__ = [
     "QuestionProfile",
     "analyse_question",
     "name_variants",
+    "requested_attribute",
     "term_key",
 ]
 
@@ -148,6 +149,8 @@ class QuestionProfile:
         terms: stemmed content words of the question.
         key_terms: surface forms that must occur in the evidence: names, acronyms and
             numbers from the question (lower-cased).
+        attribute: the thing asked for when the question names it ("chairman" in "Who
+            is its chairman?", "fine" in "What fine does ..."), else None.
     """
 
     kind: AnswerKind
@@ -155,6 +158,43 @@ class QuestionProfile:
     wants_detail: bool
     terms: tuple[str, ...]
     key_terms: tuple[str, ...]
+    attribute: str | None = None
+
+
+# "What is the X of ...", "Who is its X?", "How many X ...", "What X does ...": X is the
+# attribute the answer must state. Checked in order on the question as written.
+_ATTRIBUTE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"^(?:what|which)\s+(?:is|was|were|are)\s+(?:the\s+|its\s+|their\s+)?"
+        r"(?P<a>(?:\w+\s+){0,2}?\w+?)\s+(?:of|for|in|did|does)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^who\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)(?P<a>[\w\s]+?)(?:\s+of\b|\?|$)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^how\s+many\s+(?P<a>\w+)", re.IGNORECASE),
+    re.compile(r"^what\s+(?P<a>\w+)\s+(?:does|did|do|is|was|will)\b", re.IGNORECASE),
+    re.compile(r"^what\s+(?:did|does)\s+(?P<a>.+?)\s+(?:say|said)\b", re.IGNORECASE),
+)
+# Attribute words that name no content of their own ("the reason for", "the name of").
+_GENERIC_ATTRIBUTES = frozenset(
+    "reason reasons purpose name names role status impact effect effects difference "
+    "outcome result results meaning point idea case kind type way".split()
+)
+
+
+def requested_attribute(question: str) -> str | None:
+    """The thing ``question`` asks for by name (see :class:`QuestionProfile`), or None."""
+    for pattern in _ATTRIBUTE_PATTERNS:
+        match = pattern.search(question.strip())
+        if match is None:
+            continue
+        words = [w for w in match["a"].split() if w.lower() not in STOP_WORDS]
+        if not words or words[-1].lower() in _GENERIC_ATTRIBUTES:
+            return None
+        return " ".join(words)
+    return None
 
 
 def _key_terms(question: str) -> tuple[str, ...]:
@@ -198,4 +238,5 @@ def analyse_question(question: str) -> QuestionProfile:
         wants_detail=bool(_DETAIL.search(lower)),
         terms=tuple(dict.fromkeys(content_words(question))),
         key_terms=_key_terms(question),
+        attribute=requested_attribute(question),
     )

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import content_words
+from ..text import STOP_WORDS, content_words
 
-__all__ = ["SentenceFeatures", "sentence_features", "normalise_figures"]
+__all__ = ["SentenceFeatures", "normalise_figures", "sentence_features", "sentence_phrases"]
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -163,3 +163,20 @@ def sentence_features(sentence: str) -> SentenceFeatures:
         figures=normalise_figures(text),
         attributed=bool(_ATTRIBUTION.search(text)),
     )
+
+
+_PHRASE_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
+
+
+def sentence_phrases(sentence: str, longest: int = 3) -> list[str]:
+    """The sentence's 1- to ``longest``-word phrases that neither start nor end with a
+    stop word (the units a requested attribute is compared with)."""
+    tokens = _PHRASE_TOKEN.findall(sentence)
+    found: dict[str, None] = {}
+    for size in range(1, longest + 1):
+        for i in range(len(tokens) - size + 1):
+            gram = tokens[i : i + size]
+            if gram[0].lower() in STOP_WORDS or gram[-1].lower() in STOP_WORDS:
+                continue
+            found[" ".join(gram)] = None
+    return list(found)
