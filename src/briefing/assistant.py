@@ -38,6 +38,7 @@ from .index.records import SQLiteRecordManager
 from .index.store import ChromaStore
 from .retrieval.hybrid import HybridRetriever
 from .retrieval.rewrite import HeuristicRewriter
+from .retrieval.sources import SourceProfile, profiles_from_chunks
 from .types import (
     Answer,
     AnswerDelta,
@@ -171,13 +172,20 @@ class Assistant:
     def _retriever(self, mode: str | None = None) -> HybridRetriever:
         store = self.indexer.store
         embeddings = self.embeddings
+        vectors: dict[str, list[float]] = {}  # the source ranking searches the same query again
 
         def dense(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
-            return store.search(embeddings.embed_query(query), k, where)
+            if query not in vectors:
+                vectors[query] = embeddings.embed_query(query)
+            return store.search(vectors[query], k, where)
 
         def lexical(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
             index = self._current_lexical()
             return index.search(query, k, where) if index is not None else []
+
+        def profiles() -> list[SourceProfile]:
+            index = self._current_lexical()
+            return profiles_from_chunks(index.chunks) if index is not None else []
 
         return HybridRetriever(
             dense,
@@ -186,6 +194,7 @@ class Assistant:
             candidate_k=self.settings.candidate_k,
             rrf_k=self.settings.rrf_k,
             mode=mode or self.settings.retriever,
+            profiles=profiles,
         )
 
     # -- questions ----------------------------------------------------------------------

@@ -7,12 +7,15 @@ figures ("No. 61", "JL Mag") that small embedding models blur. Reciprocal rank f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Sequence
 
 from ..types import Chunk, Passage, RetrievalFilter
+from .sources import SourceProfile, match_sources, source_phrases
 
 DenseSearch = Callable[[str, int, RetrievalFilter | None], list[tuple[Chunk, float]]]
 LexicalSearch = Callable[[str, int, RetrievalFilter | None], list[tuple[Chunk, float]]]
+Profiles = Callable[[], Sequence[SourceProfile]]
 
 
 def rrf_fuse(
@@ -39,8 +42,25 @@ def _redundant(a: Chunk, b: Chunk, threshold: float = 0.85) -> bool:
     return len(wa & wb) / min(len(wa), len(wb)) >= threshold
 
 
+def _restrict(where: RetrievalFilter | None, doc_ids: tuple[str, ...]) -> RetrievalFilter | None:
+    """``where`` narrowed to ``doc_ids``; None when ``where`` already excludes them all."""
+    if where is None:
+        return RetrievalFilter(doc_ids=doc_ids)
+    if where.doc_ids:
+        doc_ids = tuple(d for d in doc_ids if d in where.doc_ids)
+        if not doc_ids:
+            return None
+    return dataclasses.replace(where, doc_ids=doc_ids)
+
+
 class HybridRetriever:
-    """Dense + BM25 candidates, fused, de-duplicated, filtered; ``mode="dense"`` skips BM25."""
+    """Dense + BM25 candidates, fused, de-duplicated, filtered; ``mode="dense"`` skips BM25.
+
+    With ``profiles`` (the corpus's document metadata), a question that names its source
+    ("according to the article", "per Reuters") adds a third ranking to the fusion: the
+    named documents' chunks, ordered by the same dense (and BM25) searches restricted to
+    those documents. They rise; other documents still compete (a boost, not a filter).
+    """
 
     def __init__(
         self,
@@ -51,6 +71,7 @@ class HybridRetriever:
         candidate_k: int = 20,
         rrf_k: int = 60,
         mode: str = "hybrid",
+        profiles: Profiles | None = None,
     ) -> None:
         self._dense = dense
         self._lexical = lexical
@@ -58,6 +79,7 @@ class HybridRetriever:
         self.candidate_k = candidate_k
         self.rrf_k = rrf_k
         self.mode = mode
+        self._profiles = profiles
 
     def retrieve(
         self, question: str, *, k: int | None = None, where: RetrievalFilter | None = None
@@ -66,12 +88,16 @@ class HybridRetriever:
         rankings = {"dense": self._dense(question, self.candidate_k, where)}
         if self.mode == "hybrid" and self._lexical is not None:
             rankings["lexical"] = self._lexical(question, self.candidate_k, where)
+        named, named_raw = self.source_ranking(question, where)
+        if named:
+            rankings["source"] = named
         passages: list[Passage] = []
         for chunk, score, raw in rrf_fuse(rankings, rrf_k=self.rrf_k):
             if where is not None and not where.accepts(chunk):
                 continue
             if any(_redundant(chunk, p.chunk) for p in passages):
                 continue
+            raw = {**named_raw.get(chunk.id, {}), **raw}
             passages.append(
                 Passage(
                     chunk=chunk,
@@ -83,3 +109,25 @@ class HybridRetriever:
             if len(passages) >= k:
                 break
         return passages
+
+    def source_ranking(
+        self, question: str, where: RetrievalFilter | None = None
+    ) -> tuple[list[tuple[Chunk, float]], dict[str, dict[str, float]]]:
+        """The chunks of the documents ``question`` names as its source, best evidence first.
+
+        Returns the ranking (chunk, fused score) and each chunk's raw dense/BM25 scores;
+        both are empty when the question names no source or no profiles were given.
+        """
+        if self._profiles is None or not source_phrases(question):
+            return [], {}
+        doc_ids = match_sources(question, self._profiles())
+        if not doc_ids:
+            return [], {}
+        narrowed = _restrict(where, doc_ids)
+        if narrowed is None:
+            return [], {}
+        rankings = {"dense": self._dense(question, self.candidate_k, narrowed)}
+        if self.mode == "hybrid" and self._lexical is not None:
+            rankings["lexical"] = self._lexical(question, self.candidate_k, narrowed)
+        fused = rrf_fuse(rankings, rrf_k=self.rrf_k)
+        return [(c, s) for c, s, _ in fused], {c.id: raw for c, _, raw in fused}
