@@ -5,8 +5,8 @@ Usage::
     .venv/bin/python benchmarks/query.py               # one query thread (settings default)
     .venv/bin/python benchmarks/query.py --threads 2 --json
 
-In one run, over every turn of every case in evals/dataset.yaml (one conversation per
-case, so follow-ups are rewritten as in real use):
+In one run, over every turn of every case in evals/qa/*.yaml (the dev and test splits;
+one conversation per case, so follow-ups are rewritten as in real use):
 
 1. warm latency per stage (rewrite, retrieve, answer, total) of ``Assistant.ask``, p50/p95;
 2. cold start of ``briefing ask "..."`` as a fresh process (median wall time of 3);
@@ -83,7 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="torch threads for queries (default: settings.query_threads = 1)",
     )
-    parser.add_argument("--dataset", type=Path, default=REPO / "evals" / "dataset.yaml")
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        action="append",
+        help="gold dataset file (repeatable; default: every split in evals/qa/)",
+    )
     parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -96,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     from briefing.assistant import Assistant
     from briefing.evaluation.dataset import load_dataset
 
-    cases = load_dataset(args.dataset)
+    files = args.dataset or sorted((REPO / "evals" / "qa").glob("*.yaml"))
+    cases = [case for path in files for case in load_dataset(path)]
     threads = Settings().query_threads if args.threads is None else args.threads
 
     with tempfile.TemporaryDirectory(prefix="briefing-qbench-") as tmp:

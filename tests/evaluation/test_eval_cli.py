@@ -92,7 +92,7 @@ def test_evidence_not_in_corpus_exits_2(app, workdir):
     ],
 )
 def test_user_errors_exit_2(app, workdir, args, message):
-    result = invoke(app, "--dataset", str(REPO / "evals/dataset.yaml"), *args)
+    result = invoke(app, "--dataset", str(REPO / "evals/qa/dev.yaml"), *args)
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
     assert "Traceback" not in result.output
@@ -101,7 +101,7 @@ def test_user_errors_exit_2(app, workdir, args, message):
 @pytest.mark.slow
 def test_real_harness_on_five_cases(app, workdir):
     """The real Assistant (offline backend, real index) on a 5-case slice of the dataset."""
-    cases = yaml.safe_load((REPO / "evals/dataset.yaml").read_text())["cases"]
+    cases = yaml.safe_load((REPO / "evals/qa/dev.yaml").read_text())["cases"]
     multi = next(c for c in cases if len(c["turns"]) > 1)
     unanswerable = next(c for c in cases if not c["answerable"])
     single = [c for c in cases if c["answerable"] and len(c["turns"]) == 1][:3]
@@ -121,7 +121,7 @@ def test_real_harness_on_five_cases(app, workdir):
         "latency_total_p95_ms=1e9",
     )
     assert result.exit_code == 1, result.output
-    assert "FAIL key_fact_recall" in result.output  # an unreachable minimum fails
+    assert "FAIL [slice] key_fact_recall" in result.output  # an unreachable minimum fails
     assert "latency_total_p95_ms" not in result.output.split("FAIL", 1)[1]
     run = json.loads((workdir / "run1/run.json").read_text())
     assert run["config"]["retriever"] == "hybrid" and run["config"]["backend"] == "offline"

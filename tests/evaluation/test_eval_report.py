@@ -102,7 +102,13 @@ def test_terminal_table(run):
 
 def test_baseline_deltas(tmp_path, run):
     paths = write_report(run, tmp_path / "base")
-    base = load_baseline(paths["run"])
+    base = load_baseline(paths["run"])[""]
+    write_report(run, tmp_path / "splits" / "dev")
+    write_report(run, tmp_path / "splits" / "test")
+    assert set(load_baseline(tmp_path / "splits")) == {"dev", "test"}  # a multi-split run
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigError, match="no <split>/run.json"):
+        load_baseline(tmp_path / "empty")
     better = Aggregates(
         metrics={
             **base.metrics,
@@ -130,7 +136,7 @@ def test_baseline_deltas(tmp_path, run):
 def test_thresholds_and_gate(tmp_path, run):
     path = tmp_path / "thresholds.yaml"
     path.write_text("thresholds:\n  key_fact_recall: 0.9\n  forbidden_rate: 0.6\n")
-    gate = load_thresholds(path)
+    gate = load_thresholds(path)[""]
     gate.update(parse_fail_under(["citation_precision=0.5", "abstention_f1=0.1"]))
     failures = {f.name: f for f in check_thresholds(run.aggregates.metrics, gate)}
     assert set(failures) == {"key_fact_recall", "abstention_f1"}
@@ -146,8 +152,13 @@ def test_thresholds_and_gate(tmp_path, run):
         parse_fail_under(["mrr"])
     with pytest.raises(ConfigError, match="must be a number"):
         parse_fail_under(["mrr=high"])
+    path.write_text("splits:\n  dev: {mrr: 0.5}\n  test: {hit_at_k: 0.7}\n")
+    assert load_thresholds(path) == {"dev": {"mrr": 0.5}, "test": {"hit_at_k": 0.7}}
+    path.write_text("splits:\n  test: {recal: 0.5}\n")
+    with pytest.raises(ConfigError, match=r"\(split test\): unknown metric 'recal'"):
+        load_thresholds(path)
     path.write_text("key_fact_recall: 0.9\n")
-    with pytest.raises(ConfigError, match="expected a mapping 'thresholds"):
+    with pytest.raises(ConfigError, match="expected 'splits:"):
         load_thresholds(path)
 
 

@@ -1,4 +1,9 @@
-"""`briefing eval`: score the assistant on the gold dataset, write reports, gate on thresholds.
+"""`briefing eval`: score the assistant on the gold splits, write reports, gate on thresholds.
+
+By default every split in ``evals/qa/`` is run (``dev.yaml``: the cases the answerer was
+tuned on; ``test.yaml``: blind cases written without reading the code or the dev cases),
+each with its own report folder, and a side-by-side table of the splits is printed and
+written to ``splits.md``. ``evals/thresholds.yaml`` holds one threshold table per split.
 
 Exit codes: 0 = done (and every threshold met), 1 = a metric missed its threshold,
 2 = a user error (bad dataset, unknown metric, unreadable baseline, ...), printed
@@ -12,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-DEFAULT_DATASET = Path("evals/dataset.yaml")
+SPLITS_DIR = Path("evals/qa")
 DEFAULT_THRESHOLDS = Path("evals/thresholds.yaml")
 
 
@@ -22,24 +27,33 @@ def register(app: typer.Typer) -> None:
 
 
 def eval_command(
+    split: Annotated[
+        list[str] | None,
+        typer.Option(
+            help=f"Split to run: a file stem in {SPLITS_DIR}/ (dev, test). Repeatable; "
+            "default: every split."
+        ),
+    ] = None,
     dataset: Annotated[
-        Path, typer.Option(help="Gold dataset (YAML).", show_default=True)
-    ] = DEFAULT_DATASET,
+        list[Path] | None,
+        typer.Option(help="A gold dataset file (YAML) instead of the splits. Repeatable."),
+    ] = None,
     backend: Annotated[
         str | None, typer.Option(help="Answer backend: offline, openai or ollama.")
     ] = None,
     retriever: Annotated[str | None, typer.Option(help="Retriever: hybrid or dense.")] = None,
     baseline: Annotated[
-        Path | None, typer.Option(help="A previous run.json: show deltas against it.")
+        Path | None,
+        typer.Option(help="A previous run folder or run.json: show deltas against it."),
     ] = None,
     fail_under: Annotated[
         list[str] | None,
         typer.Option(
             "--fail-under",
             help=(
-                "metric=value; exit 1 when the metric misses it (a minimum; a maximum for "
-                "forbidden_rate, over_refusal_rate and latency). Repeatable; overrides "
-                "--thresholds."
+                "metric=value; exit 1 when the metric misses it on any split (a minimum; a "
+                "maximum for forbidden_rate, over_refusal_rate and latency). Repeatable; "
+                "overrides --thresholds."
             ),
         ),
     ] = None,
@@ -74,7 +88,7 @@ def eval_command(
     try:
         code = _run(
             console,
-            dataset=dataset,
+            datasets=_datasets(split or [], dataset or []),
             backend=backend,
             retriever=retriever,
             baseline=baseline,
@@ -94,16 +108,30 @@ def eval_command(
     raise typer.Exit(code)
 
 
-def _settings(backend: str | None, retriever: str | None) -> Any:
-    from ..config import load_settings
+def _datasets(splits: list[str], files: list[Path]) -> dict[str, Path]:
+    """Label -> dataset file: the explicit files, else the named (or all) splits."""
+    from ..errors import DatasetError
 
-    return load_settings(backend=backend, retriever=retriever)
+    if files:
+        return {path.stem: path for path in files}
+    available = {p.stem: p for p in sorted(SPLITS_DIR.glob("*.yaml"))}
+    if not splits:
+        if not available:
+            raise DatasetError(f"no splits found: {SPLITS_DIR}/*.yaml (run from the repo root)")
+        return available
+    unknown = [s for s in splits if s not in available]
+    if unknown:
+        raise DatasetError(
+            f"--split {unknown[0]!r}: no file {SPLITS_DIR / (unknown[0] + '.yaml')}; "
+            f"known splits: {', '.join(available) or '(none)'}"
+        )
+    return {s: available[s] for s in splits}
 
 
 def _run(
     console: Any,
     *,
-    dataset: Path,
+    datasets: dict[str, Path],
     backend: str | None,
     retriever: str | None,
     baseline: Path | None,
@@ -118,6 +146,7 @@ def _run(
     progress: bool,
 ) -> int:
     from ..assistant import Assistant
+    from ..config import load_settings
     from ..corpus import load_corpus
     from ..errors import DatasetError
     from ..evaluation.baseline import (
@@ -133,66 +162,74 @@ def _run(
     from ..evaluation.report import default_out_dir, print_summary, provenance, write_report
     from ..evaluation.runner import run_eval
 
-    settings = _settings(backend, retriever)
+    settings = load_settings(backend=backend, retriever=retriever)
 
-    # Validate everything the user passed before the (slow) run starts.
-    cases = load_dataset(dataset)
-    if settings.corpus_dir.is_dir():
-        check_evidence(cases, load_corpus(settings.corpus_dir).documents)
-    if tags:
-        cases = [c for c in cases if set(tags) & set(c.tags)]
-    if limit is not None:
-        cases = cases[:limit]
-    if not cases:
-        raise DatasetError(f"{dataset}: no cases left after --tag {tags} / --limit {limit}")
-    gate: dict[str, float] = {}
+    # Validate everything the user passed before the (slow) runs start.
+    documents = load_corpus(settings.corpus_dir).documents if settings.corpus_dir.is_dir() else []
+    cases_by_label = {}
+    for label, path in datasets.items():
+        cases = load_dataset(path)
+        if documents:
+            check_evidence(cases, documents)
+        if tags:
+            cases = [c for c in cases if set(tags) & set(c.tags)]
+        if limit is not None:
+            cases = cases[:limit]
+        if not cases:
+            raise DatasetError(f"{path}: no cases left after --tag {tags} / --limit {limit}")
+        cases_by_label[label] = cases
+    gates: dict[str, dict[str, float]] = {}
     if thresholds is not None:
-        gate.update(load_thresholds(thresholds))
+        gates = load_thresholds(thresholds)
     elif not no_thresholds and DEFAULT_THRESHOLDS.is_file():
-        gate.update(load_thresholds(DEFAULT_THRESHOLDS))
-    gate.update(parse_fail_under(fail_under))
-    base = load_baseline(baseline) if baseline is not None else None
+        gates = load_thresholds(DEFAULT_THRESHOLDS)
+    extra_gate = parse_fail_under(fail_under)
+    base = load_baseline(baseline) if baseline is not None else {}
     the_judge = LLMJudge.from_settings(settings) if judge else None
 
     out_dir = out or default_out_dir()
-    variants = (
-        {
-            "hybrid": settings.model_copy(update={"retriever": "hybrid"}),
-            "dense": settings.model_copy(update={"retriever": "dense"}),
-        }
-        if compare
-        else {settings.retriever: settings}
-    )
+    retrievers = ("hybrid", "dense") if compare else (settings.retriever,)
+    # One run writes straight into out_dir; several get a folder each (<split>[/<retriever>]).
+    nested = len(retrievers) * len(cases_by_label) > 1
     runs = {}
-    origin = provenance(dataset, settings.corpus_dir)
-    for label, variant in variants.items():
+    for retriever_name in retrievers:
+        variant = settings.model_copy(update={"retriever": retriever_name})
         assistant = Assistant(variant)
         try:
-            run = run_eval(assistant, cases, progress=progress, judge=the_judge, label=label)
+            for label, cases in cases_by_label.items():
+                name = f"{label}/{retriever_name}" if compare else label
+                run = run_eval(assistant, cases, progress=progress, judge=the_judge, label=name)
+                run.config.update(provenance(datasets[label], settings.corpus_dir))
+                run.config["split"] = label
+                base_run = base.get(label) or base.get("")
+                deltas = compare_to_baseline(run.aggregates, base_run) if base_run else []
+                if baseline is not None:
+                    run.extra["baseline_path"] = str(baseline)
+                paths = write_report(run, out_dir / name if nested else out_dir, deltas)
+                print_summary(run, console, deltas)
+                console.print(f"report: {paths['html']}  (run.json, cases.jsonl, summary.md)")
+                runs[name] = run
         finally:
             assistant.close()
-        run.config.update(origin)
-        deltas = compare_to_baseline(run.aggregates, base) if base is not None else []
-        if baseline is not None:
-            run.extra["baseline_path"] = str(baseline)
-        target = out_dir / label if compare else out_dir
-        paths = write_report(run, target, deltas)
-        print_summary(run, console, deltas)
-        console.print(f"report: {paths['html']}  (run.json, cases.jsonl, summary.md beside it)")
-        runs[label] = run
-    if compare:
-        print_compare(runs, console)
-        paths = write_compare(runs, out_dir)
-        console.print(f"comparison: {paths['compare_md']}")
+    if len(runs) > 1:
+        title = "splits and retrievers" if compare else "splits side by side"
+        print_compare(runs, console, title=title)
+        paths = write_compare(runs, out_dir, title=title)
+        console.print(f"side by side: {paths['compare_md']}")
 
-    if not gate:
-        return 0
-    # In --compare mode the gate applies to the configured retriever's run.
-    gated = runs.get(settings.retriever) or next(iter(runs.values()))
-    failures = check_thresholds(gated.aggregates.metrics, gate)
-    if failures:
-        for failure in failures:
-            typer.echo(f"FAIL {failure.message}", err=True)
+    failed = False
+    checked = 0
+    for name, run in runs.items():
+        if compare and not name.endswith(f"/{settings.retriever}"):
+            continue  # in --compare mode the gate applies to the configured retriever
+        label = run.config["split"]
+        gate = {**gates.get(label, gates.get("", {})), **extra_gate}
+        checked += len(gate)
+        for failure in check_thresholds(run.aggregates.metrics, gate):
+            typer.echo(f"FAIL [{label}] {failure.message}", err=True)
+            failed = True
+    if failed:
         return 1
-    console.print(f"all {len(gate)} thresholds met")
+    if checked:
+        console.print(f"all {checked} thresholds met")
     return 0

@@ -5,7 +5,7 @@ Usage::
     from briefing import Assistant, Settings
     from briefing.evaluation import load_dataset, run_eval, write_report
 
-    run = run_eval(Assistant(Settings()), load_dataset(Path("evals/dataset.yaml")))
+    run = run_eval(Assistant(Settings()), load_dataset(Path("evals/qa/dev.yaml")))
     write_report(run, Path("evals/runs/latest"))
 """
 

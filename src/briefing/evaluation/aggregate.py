@@ -27,6 +27,7 @@ __all__ = [
 HEADLINE_METRICS = (
     "key_fact_recall",
     "all_facts_accuracy",
+    "first_sentence_answers",
     "token_f1",
     "forbidden_rate",
     "citation_precision",
@@ -48,6 +49,7 @@ STAGES = ("rewrite", "retrieve", "answer", "total")
 TAG_METRICS = (
     "key_fact_recall",
     "all_facts_accuracy",
+    "first_sentence_answers",
     "citation_precision",
     "citation_recall",
     "abstention_correct",
@@ -57,6 +59,7 @@ TAG_METRICS = (
 _MEANS = {
     "key_fact_recall": "key_fact_recall",
     "all_facts_accuracy": "all_facts_accuracy",
+    "first_sentence_answers": "first_sentence_answers",
     "token_f1": "token_f1",
     "forbidden_rate": "forbidden",
     "citation_precision": "citation_precision",

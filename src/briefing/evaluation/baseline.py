@@ -60,8 +60,22 @@ class Delta:
         }
 
 
-def load_baseline(path: Path) -> Aggregates:
-    """The aggregates of a previous run's run.json (ConfigError names the file)."""
+def load_baseline(path: Path) -> dict[str, Aggregates]:
+    """Split label -> aggregates of a previous run (ConfigError names the file).
+
+    ``path`` is a run.json (its aggregates apply to every split, label ``""``) or the
+    output folder of a multi-split run (each ``<split>/run.json`` under its label).
+    """
+    path = Path(path)
+    if path.is_dir():
+        found = {p.parent.name: p for p in sorted(path.glob("*/run.json"))}
+        if not found:
+            raise ConfigError(f"--baseline {path}: no <split>/run.json in this folder")
+        return {label: _read_run(p) for label, p in found.items()}
+    return {"": _read_run(path)}
+
+
+def _read_run(path: Path) -> Aggregates:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return Aggregates.from_dict(data["aggregates"])
@@ -138,20 +152,37 @@ def parse_fail_under(items: list[str]) -> dict[str, float]:
     return out
 
 
-def load_thresholds(path: Path) -> dict[str, float]:
-    """Read ``thresholds: {metric: value}`` from a YAML file (ConfigError names the file)."""
+def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
+    """Split label -> {metric: threshold} from a YAML file (ConfigError names the file).
+
+    The file holds ``splits: {dev: {metric: value}, test: {...}}``, or a flat
+    ``thresholds: {metric: value}`` that applies to every split (label ``""``).
+    """
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"thresholds file {path}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"thresholds file {path}: not valid YAML: {exc}") from exc
-    table = data.get("thresholds") if isinstance(data, dict) else None
-    if not isinstance(table, dict):
+    data = data if isinstance(data, dict) else {}
+    if isinstance(data.get("splits"), dict):
+        tables = {str(label): table for label, table in data["splits"].items()}
+    elif isinstance(data.get("thresholds"), dict):
+        tables = {"": data["thresholds"]}
+    else:
         raise ConfigError(
-            f"thresholds file {path}: expected a mapping 'thresholds: {{metric: value}}'"
+            f"thresholds file {path}: expected 'splits: {{split: {{metric: value}}}}' "
+            "or a mapping 'thresholds: {metric: value}'"
         )
-    return {_check_name(str(k), str(path)): _number(v, str(k), str(path)) for k, v in table.items()}
+    out: dict[str, dict[str, float]] = {}
+    for label, table in tables.items():
+        where = f"{path} (split {label})" if label else str(path)
+        if not isinstance(table, dict):
+            raise ConfigError(f"thresholds file {where}: expected a mapping {{metric: value}}")
+        out[label] = {
+            _check_name(str(k), where): _number(v, str(k), where) for k, v in table.items()
+        }
+    return out
 
 
 def check_thresholds(

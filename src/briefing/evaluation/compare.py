@@ -1,8 +1,7 @@
-"""Side-by-side comparison of runs on the same dataset (``briefing eval --compare``).
-
-The default comparison is the hybrid retriever (dense + BM25, RRF) against the plain
-dense-only retriever, each a full run with its own report folder; this module renders
-the table that puts their headline metrics next to each other.
+"""Side-by-side tables of runs: the splits of one ``briefing eval`` (dev next to test),
+and with ``--compare`` the hybrid retriever (dense + BM25, RRF) against the plain
+dense-only one. Each run has its own report folder; this module renders the table that
+puts their headline metrics next to each other.
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from .runner import EvalRun
 from .stats import MetricValue
 
 __all__ = ["compare_rows", "print_compare", "render_compare_markdown", "write_compare"]
+
+TITLE = "retriever comparison"
 
 
 def _cell(m: MetricValue, name: str, *, compact: bool = False) -> str:
@@ -50,13 +51,13 @@ def compare_rows(runs: Mapping[str, EvalRun]) -> list[dict[str, object]]:
     return rows
 
 
-def render_compare_markdown(runs: Mapping[str, EvalRun]) -> str:
+def render_compare_markdown(runs: Mapping[str, EvalRun], title: str = TITLE) -> str:
     """A Markdown table: metric | run A (value [CI]) | run B | A - B."""
     labels = list(runs)
     lines = [
-        "# Retriever comparison",
+        f"# {title[:1].upper()}{title[1:]}",
         "",
-        "Same dataset, same answerer; only the retriever differs. Values with 95% intervals.",
+        "Values with 95% intervals.",
         "",
         "| metric | "
         + " | ".join(labels)
@@ -78,12 +79,14 @@ def render_compare_markdown(runs: Mapping[str, EvalRun]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_compare(runs: Mapping[str, EvalRun], out_dir: Path) -> dict[str, Path]:
+def write_compare(
+    runs: Mapping[str, EvalRun], out_dir: Path, title: str = TITLE
+) -> dict[str, Path]:
     """compare.md and compare.json in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     md = out_dir / "compare.md"
     js = out_dir / "compare.json"
-    md.write_text(render_compare_markdown(runs), encoding="utf-8")
+    md.write_text(render_compare_markdown(runs, title), encoding="utf-8")
     js.write_text(
         json.dumps(
             {
@@ -98,10 +101,10 @@ def write_compare(runs: Mapping[str, EvalRun], out_dir: Path) -> dict[str, Path]
     return {"compare_md": md, "compare_json": js}
 
 
-def print_compare(runs: Mapping[str, EvalRun], console: Console) -> None:
+def print_compare(runs: Mapping[str, EvalRun], console: Console, title: str = TITLE) -> None:
     """The side-by-side table on the terminal."""
     labels = list(runs)
-    table = Table(title="retriever comparison (value [95% CI])")
+    table = Table(title=f"{title} (value [95% CI])")
     table.add_column("metric", no_wrap=True)
     for label in labels:
         table.add_column(label, justify="right", no_wrap=True)

@@ -1,6 +1,6 @@
 """The gold evaluation set: schema, loader and evidence check.
 
-``evals/dataset.yaml`` looks like::
+``evals/qa/dev.yaml`` looks like::
 
     version: 1
     cases:
@@ -19,7 +19,7 @@ occurs in the answer. Unanswerable cases have no facts and no evidence.
 
 Usage::
 
-    cases = load_dataset(Path("evals/dataset.yaml"))
+    cases = load_dataset(Path("evals/qa/dev.yaml"))
     check_evidence(cases, load_corpus(Path("corpus")).documents)
 """
 

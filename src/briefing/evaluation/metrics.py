@@ -32,6 +32,7 @@ __all__ = [
     "citation_scores",
     "contains_phrase",
     "fact_found",
+    "first_statement_answers",
     "forbidden_hits",
     "hit_at_k",
     "is_relevant",
@@ -136,6 +137,18 @@ def key_fact_recall(answer_text: str, facts: Sequence[Sequence[str]]) -> float |
     if not facts:
         return None
     return 1.0 - len(missing_facts(answer_text, facts)) / len(facts)
+
+
+def first_statement_answers(answer: Answer, facts: Sequence[Sequence[str]]) -> float | None:
+    """1.0 when the answer's first statement holds at least one required fact, else 0.0.
+
+    None when there are no facts or the answer abstained: the metric asks whether an
+    answer *leads* with the answer, so it counts answered cases only.
+    """
+    if not facts or answer.abstained:
+        return None
+    first = answer.statements[0].text if answer.statements else answer.text
+    return 1.0 if any(fact_found(first, aliases) for aliases in facts) else 0.0
 
 
 def _squad_tokens(text: str) -> list[str]:

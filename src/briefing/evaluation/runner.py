@@ -11,7 +11,7 @@ reachable.
 
 Usage::
 
-    run = run_eval(Assistant(settings), load_dataset(Path("evals/dataset.yaml")))
+    run = run_eval(Assistant(settings), load_dataset(Path("evals/qa/dev.yaml")))
     run.aggregates.metrics["key_fact_recall"].format()
 """
 

@@ -6,6 +6,7 @@ metrics; no assistant, no I/O. Which cases count for which metric:
 - key-fact recall, all-facts accuracy, token F1, hit@k, recall@k, MRR: answerable
   cases only (None on unanswerable ones); an over-refusal scores 0 on the answer
   metrics (its retrieval metrics are still measured).
+- first sentence answers: answerable cases that were answered (not abstained).
 - forbidden content and abstention correctness: every case.
 - citation precision / recall: every answer that did not abstain.
 """
@@ -26,6 +27,7 @@ __all__ = ["CASE_METRICS", "CaseResult", "score_case"]
 CASE_METRICS = (
     "key_fact_recall",
     "all_facts_accuracy",
+    "first_sentence_answers",
     "token_f1",
     "forbidden",
     "citation_precision",
@@ -115,6 +117,10 @@ def score_case(
             scores["all_facts_accuracy"] = 0.0 if missing else 1.0
             scores["token_f1"] = metrics.token_f1(text, case.reference_answer)
             why.extend(f"missing fact: {aliases}" for aliases in missing)
+            lead = metrics.first_statement_answers(answer, case.required_facts)
+            scores["first_sentence_answers"] = lead
+            if lead == 0.0:
+                why.append("the first statement holds no required fact")
     elif not answer.abstained:
         why.append("answered an unanswerable question")
 

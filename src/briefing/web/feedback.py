@@ -180,7 +180,7 @@ class FeedbackStore:
 
 
 def draft_eval_cases(records: Iterable[FeedbackRecord]) -> list[dict[str, Any]]:
-    """Thumbs-down records as draft cases with exactly the ``evals/dataset.yaml`` fields.
+    """Thumbs-down records as draft cases with exactly the ``evals/qa/dev.yaml`` fields.
 
     The facts, reference answer and evidence are left empty for a curator to fill in
     (the dataset loader rejects an answerable case without them, so a draft cannot slip
@@ -218,7 +218,8 @@ def export_yaml(records: Iterable[FeedbackRecord]) -> str:
     out = [
         "# Draft evaluation cases from thumbs-down feedback (`briefing feedback export`).",
         "# For each case: fill in required_facts, reference_answer and evidence, check",
-        "# answerable, then move it into evals/dataset.yaml.",
+        "# answerable, then move it into evals/qa/dev.yaml (the tuning split; never into",
+        "# the blind evals/qa/test.yaml).",
         "version: 1",
         "cases:",
     ]
