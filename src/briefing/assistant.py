@@ -119,7 +119,9 @@ class Assistant:
             self._answerer = self._answerer or OfflineAnswerer(
                 self.embeddings, max_words=settings.max_answer_words
             )
-            self._rewriter = self._rewriter or HeuristicRewriter()
+            self._rewriter = self._rewriter or HeuristicRewriter(
+                self.embeddings.embed_documents, lists_for=self._name_lists
+            )
             return
         from .answering.llm import LLMAnswerer, make_chat_model
         from .retrieval.llm_rewrite import LLMQueryRewriter
@@ -129,6 +131,15 @@ class Assistant:
             settings, chat_model=chat_model
         )
         self._rewriter = self._rewriter or LLMQueryRewriter(chat_model)
+
+    def _name_lists(self, name: str) -> list[list[str]]:
+        """Enumerations of names in the passages that mention ``name`` most (for the
+        rewriter's "the other two")."""
+        from .retrieval.rewrite import name_lists
+
+        index = self._current_lexical()
+        hits = index.search(name, 5, None) if index is not None else []
+        return [items for chunk, _ in hits for items in name_lists(chunk.text)]
 
     def _ensure_ready(self) -> None:
         if self._ready:

@@ -1,12 +1,15 @@
-"""Selection rules of the offline answerer: continuation sentences, question numbers,
-descriptive names after "which", attribution without dates. Hashing fake embeddings."""
+"""The offline answerer's parts without a model: selection with given probabilities,
+the list lead, the features that tell an answer from a restatement, question analysis."""
 
 from __future__ import annotations
 
-from test_offline import HashingEmbeddings
+import numpy as np
 
-from briefing.answering.offline import OfflineAnswerer
-from briefing.answering.question import analyse_question, term_key
+from briefing.answering.candidates import Candidate, build_candidates
+from briefing.answering.compose import compose, list_items
+from briefing.answering.features import attribute_match
+from briefing.answering.question import analyse_question, requested_attribute, term_key
+from briefing.answering.selection import SelectionLimits, has_conflict, select
 from briefing.types import Chunk, Passage
 
 
@@ -15,36 +18,135 @@ def _passage(doc_id: str, text: str, source: str = "Notes", rank: int = 0) -> Pa
     return Passage(chunk=chunk, score=1.0 / (1 + rank))
 
 
-def test_continuation_of_the_best_sentence_is_kept() -> None:
+def _scored(passages: list[Passage], probabilities: list[float]) -> list[Candidate]:
+    """Candidates with the given probabilities and orthogonal unit vectors (no two alike)."""
+    candidates = build_candidates(passages)
+    assert len(candidates) == len(probabilities)
+    for i, (c, p) in enumerate(zip(candidates, probabilities, strict=True)):
+        c.probability = p
+        c.vector = np.eye(len(candidates), dtype=np.float32)[i]
+    return candidates
+
+
+def test_select_keeps_the_best_and_probable_extras_in_order() -> None:
     text = (
-        "Announcement No. 72 of the ministry was issued on 9 November 2025.\n"
-        "It suspends clause 2 of Announcement No. 46 until 27 November 2026.\n"
+        "Beijing froze the October package of export rules on magnets and technology.\n"
+        "The suspension under Announcement No. 70 runs until 10 November 2026.\n"
         "Rice harvests in the delta were strong and farmers sold grain early.\n"
     )
-    # Bag-of-words fake: the follow-on shares few words with the question.
-    answerer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1, min_similarity=0.1)
-    answer = answerer.answer("What did ministry Announcement No. 72 do?", [_passage("notes", text)])
-    assert not answer.abstained
-    assert "27 November 2026" in answer.text  # the follow-on sentence, despite max 1
-    assert "Rice" not in answer.text
+    candidates = _scored([_passage("n", text)], [0.4, 0.9, 0.05])
+    profile = analyse_question("What does the suspension cover, and for how long?")
+    chosen = select(profile, candidates, SelectionLimits(), extra=0.2, extra_share=0.3)
+    assert [c.text[:20] for c in chosen] == [candidates[1].text[:20], candidates[0].text[:20]]
+    strict = select(profile, candidates, SelectionLimits(), extra=0.2, extra_share=0.5)
+    assert strict == [candidates[1]]  # 0.4 < 0.5 x 0.9
 
 
-def test_question_numbers_single_out_their_sentence() -> None:
+def test_select_respects_the_word_cap_and_drops_near_duplicates() -> None:
     text = (
-        "Announcement No. 70 suspends the October export measures on rare earths.\n"
-        "Announcement No. 72 suspends the ban on gallium exports to America.\n"
+        "JL Mag received a general licence covering nearly all of its customers.\n"
+        "JL Mag received a general licence covering nearly all customers, Reuters said.\n"
+        "Ningbo Yunsheng's general licence covers only some of its many customers abroad.\n"
     )
-    answer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1).answer(
-        "What does announcement 72 suspend?", [_passage("notes", text)]
-    )
-    assert answer.text.startswith("Announcement No. 72")
+    candidates = _scored([_passage("n", text)], [0.9, 0.8, 0.7])
+    profile = analyse_question("Which firms got general licences?")
+    chosen = select(profile, candidates, SelectionLimits(), extra=0.1, extra_share=0.1)
+    assert candidates[1] not in chosen  # repeats the best sentence's words
+    assert candidates[2] in chosen
+    capped = select(profile, candidates, SelectionLimits(max_words=14), extra=0.1, extra_share=0.1)
+    assert capped == [candidates[0]]
 
 
-def test_descriptive_name_after_which_is_not_a_required_term() -> None:
+def test_a_different_figure_from_another_document_is_kept_below_the_cutoff() -> None:
+    article = _passage("a", "China holds about 85 to 90 percent of refining capacity.\n", "Art")
+    agency = _passage("b", "China holds 92 percent of refining capacity.\n", "IEA")
+    candidates = _scored([article, agency], [0.9, 0.35])
+    candidates[1].vector = candidates[0].vector  # the same measure
+    profile = analyse_question("What share of refining does China hold?")
+    chosen = select(profile, candidates, SelectionLimits(), extra=0.5, extra_share=0.9)
+    assert chosen == candidates  # 0.35 >= disagreement floor 0.3 x 0.9
+    assert has_conflict(chosen)
+    statements, _ = compose(profile, chosen, disagreement=True)
+    assert statements[1].text == "According to IEA, China holds 92 percent of refining capacity."
+
+
+def test_another_speakers_view_of_the_same_thing_is_added() -> None:
+    text = (
+        "MOFCOM describes the general licences as an add-on to controls that remain in force.\n"
+        "The White House calls the general licences the de facto removal of the controls.\n"
+        "The law firm describes the October measures as a first for China.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.9, 0.3, 0.3])
+    for c in candidates:
+        c.vector = candidates[0].vector
+    profile = analyse_question("Do the general licences end the controls?")
+    chosen = select(profile, candidates, SelectionLimits(), extra=0.5, extra_share=0.9)
+    assert chosen == candidates[:2]  # the law firm speaks of another thing
+
+
+def test_list_lead_is_built_from_exact_spans_of_the_cited_sentences() -> None:
+    text = (
+        "Ningbo Yunsheng's general licence covers only some of its customers.\n"
+        "Beijing Zhong Ke San Huan's general licence also covers only some customers.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.8, 0.7])
+    profile = analyse_question("Which firms' licences cover only some customers?")
+    statements, citations = compose(profile, candidates, disagreement=False)
+    lead = statements[0]
+    assert lead.text == "Ningbo Yunsheng and Beijing Zhong Ke San Huan."
+    assert lead.markers == (1, 2)
+    assert [s.text for s in statements[1:]] == [c.text for c in candidates]
+    assert all(
+        item in c.quote for item, c in zip(("Ningbo Yunsheng", "Zhong Ke"), citations, strict=True)
+    )
+
+
+def test_no_list_lead_when_the_best_sentence_enumerates() -> None:
+    text = (
+        "The first licences went to three makers: JL Mag, Ningbo Yunsheng and San Huan.\n"
+        "Ningbo Yunsheng's general licence covers only some of its customers.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.8, 0.7])
+    profile = analyse_question("Which companies got the first licences?")
+    statements, _ = compose(profile, candidates, disagreement=False)
+    assert statements[0].text == candidates[0].text
+    assert list_items(candidates[0], frozenset()) != ()
+
+
+def test_list_items_skip_places_and_sentence_words() -> None:
+    text = "China granted licences to firms.\nExporters need a licence.\n"
+    candidates = _scored([_passage("n", text)], [0.5, 0.5])
+    assert list_items(candidates[0], frozenset(), names=True) == ()
+    assert list_items(candidates[1], frozenset(), names=True) == ()
+
+
+def test_named_attributes_need_a_sentence_that_states_one() -> None:
+    assert attribute_match("Who is JL Mag's chief executive?", "JL Mag is based in Ganzhou.") == 0
+    assert attribute_match("Who is its CEO?", "Its chief executive is Cai Baogui.") == 1
+    assert attribute_match("What was JL Mag's 2024 revenue?", "It sold 312 million yuan.") == 1
+    assert attribute_match("What was JL Mag's 2024 revenue?", "It shipped 5,000 t.") == 0
+    assert attribute_match("Which firms got licences?", "Anything.") == 0.5
+
+
+def test_question_kinds_and_attributes() -> None:
+    profile = analyse_question("Who put out Announcement No. 18, and on what date?")
+    assert profile.kinds == {"names", "date"}
+    assert analyse_question("Where is JL Mag headquartered?").kinds == {"place"}
+    assert requested_attribute("Who is its chairman?") == "chairman"
+    assert requested_attribute("What fine does an exporter face?") == "fine"
+    assert requested_attribute("How many tonnes did JL Mag ship?") == "tonnes"
+    assert requested_attribute("How much does a Virginia-class submarine cost?") == "cost"
+    assert requested_attribute("What is the reason for the controls?") is None  # generic
+    assert requested_attribute("What exactly did Beijing agree to put on hold?") is None
+    assert requested_attribute("What currently applies to exporters?") is None
+
+
+def test_descriptive_names_are_not_required_terms() -> None:
     assert analyse_question("Which Japanese company is San Huan's partner?").key_terms == (
         "san",
         "huan",
     )
+    assert analyse_question("How much does the Japanese partner own?").key_terms == ()
     assert analyse_question("Have Indian buyers received licences?").key_terms == ("indian",)
     assert analyse_question("Which MOFCOM rule applies?").key_terms == ("mofcom",)
 
@@ -53,21 +155,6 @@ def test_term_keys_unify_spelling_variants() -> None:
     assert term_key("licence") == term_key("license") == term_key("licens")
     assert term_key("rule") == term_key("rul")
     assert term_key("china'") == term_key("china")
-
-
-def test_disagreement_attribution_uses_the_source_name_only() -> None:
-    reuters = _passage(
-        "a", "Reuters says the first general licences last one year.\n", "Reuters, 2 Dec 2025"
-    )
-    article = _passage(
-        "b", "The general licences last three years under the framework.\n", "Trade Daily", 1
-    )
-    answer = OfflineAnswerer(HashingEmbeddings()).answer(
-        "How long do the general licences last?", [reuters, article]
-    )
-    assert "disagree" in answer.reason
-    assert "2 Dec" not in answer.text
-    assert "According to Trade Daily, the general licences last three years" in answer.text
 
 
 def test_names_count_skips_calendar_words_and_the_quoted_source() -> None:
@@ -93,79 +180,3 @@ def test_percent_figures_are_recognised_before_punctuation() -> None:
         "92 %",
     )
     assert normalise_figures("valid for three years") == ("3 year",)
-
-
-def test_a_restated_figure_is_no_disagreement() -> None:
-    # "from 20% to 10%" and "to 10%" agree: no attribution, no disagreement reason.
-    first = _passage("a", "Trump said the fentanyl tariff would fall from 20% to 10%.\n", "Reuters")
-    second = _passage(
-        "b", "Executive orders cut the fentanyl tariff to 10% from 10 November.\n", "Wire", 1
-    )
-    answer = OfflineAnswerer(HashingEmbeddings()).answer(
-        "What happened to the fentanyl tariff?", [first, second]
-    )
-    assert not answer.abstained
-    assert "disagree" not in answer.reason
-    assert "According to" not in answer.text
-
-
-def test_a_different_figure_for_the_same_measure_is_added_below_the_cutoff() -> None:
-    refining = _passage(
-        "a", "China holds about 85 to 90 percent of rare earth refining capacity.\n", "Article"
-    )
-    agency = _passage(
-        "b",
-        "The agency says China holds 92% of rare earth refining capacity.\n"
-        "Rice harvests in the delta were strong.\n",
-        "IEA",
-        5,
-    )
-    answerer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1, relative_score=0.99)
-    answer = answerer.answer(
-        "What share of rare earth refining capacity does China hold?", [refining, agency]
-    )
-    assert "85 to 90 percent" in answer.statements[0].text
-    assert any("92%" in s.text for s in answer.statements[1:])
-    assert "disagree" in answer.reason
-    assert "Rice" not in answer.text
-
-
-def test_another_speakers_view_of_the_same_thing_is_added() -> None:
-    text = (
-        "MOFCOM describes the general licences as an add-on to controls that remain in force.\n"
-        "The general licences were granted to three magnet makers in December.\n"
-        "The White House calls the general licences the de facto removal of the controls.\n"
-        "The law firm describes the October measures as a first for China.\n"
-    )
-    answerer = OfflineAnswerer(HashingEmbeddings(), max_sentences=1, relative_score=0.99)
-    answer = answerer.answer(
-        "Do the general licences end the controls that remain in force?", [_passage("n", text)]
-    )
-    assert "add-on" in answer.statements[0].text
-    assert "de facto removal" in answer.text
-    assert "law firm" not in answer.text  # a view of another thing
-
-
-def test_the_named_attribute_of_a_question_is_extracted() -> None:
-    from briefing.answering.question import requested_attribute
-
-    assert requested_attribute("Who is its chairman?") == "chairman"
-    assert requested_attribute("What fine does an exporter face?") == "fine"
-    assert requested_attribute("How many tonnes did JL Mag ship?") == "tonnes"
-    assert requested_attribute("What is the reason for the controls?") is None  # generic
-    assert requested_attribute("Which companies got licences?") is None
-
-
-def test_abstains_when_the_best_sentence_lacks_the_asked_for_attribute() -> None:
-    text = (
-        "San Huan is a magnet maker listed in Shenzhen under code 000970.\n"
-        "San Huan received a general licence for some customers.\n"
-    )
-    answerer = OfflineAnswerer(HashingEmbeddings(), min_similarity=0.1, answer_similarity=0.1)
-    refused = answerer.answer("Who is the chairman of San Huan?", [_passage("n", text)])
-    assert refused.abstained
-    assert "chairman" in refused.reason
-    with_chair = text + "The chairman of San Huan is Wang Zhen, the maker said.\n"
-    answer = answerer.answer("Who is the chairman of San Huan?", [_passage("n", with_chair)])
-    assert not answer.abstained
-    assert "Wang Zhen" in answer.statements[0].text

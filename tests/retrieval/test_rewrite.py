@@ -1,57 +1,167 @@
-"""The deterministic follow-up rewriter (offline mode)."""
+"""The deterministic follow-up rewriter (offline mode): real standalone questions."""
 
 from __future__ import annotations
 
-from briefing.retrieval.rewrite import HeuristicRewriter
-from briefing.types import Answer, Turn
+import pytest
+
+from briefing.retrieval.rewrite import HeuristicRewriter, name_lists
+from briefing.types import Answer, Statement, Turn
+
+FIRMS = ["JL Mag Rare-Earth", "Ningbo Yunsheng", "Beijing Zhong Ke San Huan High-Tech"]
 
 
-def turn(question: str, standalone: str | None = None) -> Turn:
+def turn(question: str, standalone: str | None = None, answer: str = "...") -> Turn:
     return Turn(
         question=question,
-        answer=Answer(question=question, standalone_question=standalone or question, text="..."),
+        answer=Answer(
+            question=question,
+            standalone_question=standalone or question,
+            text=answer,
+            statements=(Statement(text=answer, markers=(1,)),),
+        ),
     )
 
 
-REWRITER = HeuristicRewriter()
-SUSPENSION = "What does China's suspension of the October export controls cover?"
+REWRITER = HeuristicRewriter(lists_for=lambda name: [FIRMS] if "JL Mag" in name else [])
+LIST_ANSWER = (
+    "The first general licences went to three magnet makers: JL Mag Rare-Earth, "
+    "Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech."
+)
 
 
-def test_short_follow_up_gets_previous_topic() -> None:
-    rewritten = REWRITER.rewrite("For how long?", [turn(SUSPENSION)])
-    assert rewritten.startswith("For how long?")
-    assert "suspension" in rewritten and "October export controls" in rewritten
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "expected"),
+    [
+        # wh-substitution
+        (
+            "Which US agency suspended the Affiliates Rule?",
+            "Until when?",
+            "Until when did the US agency suspend the Affiliates Rule?",
+        ),
+        (
+            "Has any European company confirmed getting a general licence?",
+            "As of when?",
+            "As of when has any European company confirmed getting a general licence?",
+        ),
+        (
+            "Tell me about MOFCOM's No. 72",
+            "and until when?",
+            "Until when does MOFCOM's No. 72 last?",
+        ),
+        # references
+        (
+            "Tell me about JL Mag Rare-Earth.",
+            "Where are its shares listed?",
+            "Where are JL Mag Rare-Earth's shares listed?",
+        ),
+        (
+            "What did Announcement No. 70 suspend?",
+            "when does it end?",
+            "When does Announcement No. 70 end?",
+        ),
+        (
+            "What did China announce on 9 October 2025 on rare earths?",
+            "When were those measures put on hold?",
+            "When were the measures of 9 October 2025 put on hold?",
+        ),
+        (
+            "What did Trump promise on the fentanyl tariff after meeting Xi?",
+            "When did that actually apply under US law?",
+            "When did the fentanyl tariff actually apply under US law?",
+        ),
+        (
+            "How much of JL Mag's customer base does its general licence cover?",
+            "What about the other two?",
+            "How much of Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech does its "
+            "general licence cover?",
+        ),
+        (
+            "What did China commit to on soybeans for late 2025?",
+            "and after that?",
+            "What did China commit to on soybeans after late 2025?",
+        ),
+        # a follow-up with no reference: asked about the previous topic
+        (
+            "How many licence applications had EU firms filed by November 2025?",
+            "how many got approved?",
+            "How many of the licence applications got approved?",
+        ),
+        (
+            "What did Reuters report on 4 December about the general licences?",
+            "and who's allowed to apply?",
+            "Who is allowed to apply for the general licences?",
+        ),
+    ],
+)
+def test_rewrites(previous: str, follow_up: str, expected: str) -> None:
+    assert REWRITER.rewrite(follow_up, [turn(previous)]) == expected
+
+
+def test_plural_reference_takes_the_list_an_earlier_answer_gave() -> None:
+    history = [turn("Which companies got the first general licences?", answer=LIST_ANSWER)]
+    assert REWRITER.rewrite("Which of them got the widest one?", history) == (
+        "Which of JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech "
+        "got the widest one?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("previous", "fragment", "expected"),
+    [
+        (
+            "How much rare earth goes into an F-35 fighter jet?",
+            "And into a Virginia-class submarine?",
+            "How much rare earth goes into a Virginia-class submarine?",
+        ),
+        (
+            "What were European dysprosium oxide prices doing in spring 2025?",
+            "And by late November?",
+            "What were European dysprosium oxide prices doing by late November?",
+        ),
+    ],
+)
+def test_parallel_substitution(previous: str, fragment: str, expected: str) -> None:
+    assert REWRITER.rewrite(fragment, [turn(previous)]) == expected
+
+
+def test_parallel_substitution_uses_the_embedding_when_given() -> None:
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        calls.append(texts)
+        # "terbium" is like "dysprosium" and nothing else
+        return [[1.0, 0.0] if t in ("terbium", "dysprosium") else [0.0, 1.0] for t in texts]
+
+    rewriter = HeuristicRewriter(embed)
+    previous = "What was dysprosium going for in late November 2025?"
+    assert rewriter.rewrite("and terbium?", [turn(previous)]) == (
+        "What was terbium going for in late November 2025?"
+    )
+    assert calls and calls[0][0] == "terbium"
+
+
+def test_never_a_context_suffix() -> None:
+    for follow_up in ("For how long?", "And why?", "What about it?", "And the US side?"):
+        rewritten = REWRITER.rewrite(follow_up, [turn("What does the suspension cover?")])
+        assert "(context:" not in rewritten and rewritten.endswith("?")
 
 
 def test_self_contained_question_unchanged() -> None:
     new = "Which rare earth elements did Beijing put under export licensing in April 2025?"
-    assert REWRITER.rewrite(new, [turn(SUSPENSION)]) == new
+    assert REWRITER.rewrite(new, [turn("What does the suspension cover?")]) == new
 
 
 def test_no_history_no_rewrite() -> None:
     assert REWRITER.rewrite("  For how long?  ", []) == "For how long?"
 
 
-def test_connective_and_pronoun_follow_ups() -> None:
-    history = [turn("Which companies got the first general licences?")]
-    assert "first general licences" in REWRITER.rewrite("And what about their exports?", history)
-    assert "first general licences" in REWRITER.rewrite(
-        "When were they granted to them by the ministry?", history
-    )
-
-
-def test_topic_carries_over_two_turns_without_nesting() -> None:
-    first = turn(SUSPENSION)
-    second_q = "For how long?"
+def test_topic_carries_over_two_turns() -> None:
+    first = turn("What did Announcement No. 70 suspend?")
+    second_q = "Until when?"
     second = turn(second_q, REWRITER.rewrite(second_q, [first]))
-    third = REWRITER.rewrite("And who announced it?", [first, second])
-    assert "suspension" in third and "For how long?" in third
-    assert third.count("(context:") == 1
-
-
-def test_uses_standalone_question_of_previous_turn() -> None:
-    previous = turn("When?", "When? (context: Who got the licences?)")
-    assert "licences" in REWRITER.rewrite("Why?", [previous])
+    assert second.answer.standalone_question == "Until when did Announcement No. 70 suspend?"
+    third = REWRITER.rewrite("Who issued it?", [first, second])
+    assert third == "Who issued Announcement No. 70?"
 
 
 def test_is_follow_up() -> None:
@@ -70,3 +180,10 @@ def test_short_question_naming_its_own_subject_is_a_new_topic() -> None:
     assert REWRITER.is_follow_up("Until when?")
     assert REWRITER.is_follow_up("How many tonnes?")
     assert REWRITER.is_follow_up("Who is its chairman?")
+
+
+def test_name_lists() -> None:
+    assert name_lists(LIST_ANSWER) == [FIRMS]
+    assert name_lists("Donald Trump and Xi Jinping met in Busan.") == [
+        ["Donald Trump", "Xi Jinping"]
+    ]

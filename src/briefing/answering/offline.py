@@ -2,24 +2,23 @@
 
 No generative model is involved, so nothing can be invented. For each question:
 
-1. Every sentence of the retrieved passages becomes a candidate (split with
-   :func:`briefing.corpus.sentence_spans`).
-2. Each candidate is scored: cosine similarity of its embedding to the question's
-   (sentence embeddings are cached by text, so a warm query embeds only the question),
-   IDF-weighted coverage of the question's content words, fit to the answer type the
-   question asks for (a date for "when", a figure for "how many", names for "which",
-   a cause for "why"), and the passage's retrieval rank. Page furniture (headings,
-   "Did you know?", "Comments (0)") is penalised.
-3. Abstention is decided from that evidence: a name, acronym or number of the question
-   that occurs in no passage, or a best sentence that is neither similar enough nor
-   covers enough of the question, or a question naming what it asks for ("Who is its
-   chairman?") whose best sentence holds no phrase close to it, gives
-   ``abstained=True`` with the nearest passages.
-4. Otherwise the best sentence is kept, then up to a few more that score close to it
-   and add new information; sentences from *different* documents that state different
-   figures for the same thing are both kept, each attributed and cited.
-5. Sentences are ordered (passages by score, sentences of one passage in document
-   order) and each gets a ``[n]`` marker whose citation quotes it exactly.
+1. Every sentence of the retrieved passages becomes a candidate
+   (:mod:`~briefing.answering.candidates`).
+2. Each candidate gets the features of :mod:`~briefing.answering.features` (MiniLM
+   similarity of the sentence and of the sentence under its heading, soft and exact
+   coverage of the question's words, answer-type fit, position, ...), and the fitted
+   sentence model (:mod:`~briefing.answering.model`) turns them into the probability
+   that the sentence states the answer. Sentence embeddings are cached by text, so a
+   warm query embeds only the question and its words.
+3. Abstention: a name, acronym or number of the question that occurs in no passage
+   refuses at once; otherwise the fitted answerable model turns the best sentences'
+   probabilities, the off-topic similarity and the fit of the asked-for attribute
+   ("Who is its *chairman*?") into P(answerable), refused below the threshold chosen on
+   the dev split.
+4. Otherwise the most probable sentence leads and others follow while probable enough
+   (:mod:`~briefing.answering.selection`); a list question leads with its items
+   (:mod:`~briefing.answering.compose`). Every statement carries ``[n]`` markers whose
+   citations quote the sentence exactly.
 
 Usage::
 
@@ -34,31 +33,26 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ..corpus import sentence_spans
-from ..text import STOP_WORDS, numbers
-from ..types import Answer, AnswerDelta, Citation, Passage, Statement
-from .citations import CitationBook, citation_for_span, passage_citation
-from .question import (
-    GENERIC_QUESTION_WORDS,
-    QuestionProfile,
-    analyse_question,
-    name_variants,
-    term_key,
-)
-from .selection import Candidate, SelectionLimits, has_conflict, select
-from .sentence_features import SentenceFeatures, sentence_features, sentence_phrases
+from ..types import Answer, AnswerDelta, Citation, Passage
+from .candidates import Candidate, build_candidates
+from .citations import citation_for_span, passage_citation
+from .compose import compose
+from .features import FEATURES, candidate_matrix, question_context
+from .model import QUESTION_FEATURES, AnswererModel, load_model
+from .question import QuestionProfile, analyse_question, name_variants
+from .selection import SelectionLimits, has_conflict, select
+from .sentence_features import sentence_phrases
 
-__all__ = ["OfflineAnswerer"]
-
-_SPACES = re.compile(r"\s+")
+__all__ = ["Analysis", "OfflineAnswerer", "missing_key_terms"]
 
 
 class _VectorCache:
-    """A bounded, thread-safe LRU of sentence embeddings keyed by text."""
+    """A bounded, thread-safe LRU of embeddings keyed by text."""
 
     def __init__(self, embeddings: Embeddings, size: int) -> None:
         self._embeddings = embeddings
@@ -88,29 +82,37 @@ class _VectorCache:
         return found
 
 
+@dataclass(slots=True)
+class Analysis:
+    """Everything the answerer worked out for one question (``OfflineAnswerer.analyse``).
+
+    Fields:
+        question, profile: the question and what it asks for.
+        candidates: the candidate sentences, each with its ``probability`` set.
+        matrix: their feature rows (columns :data:`~briefing.answering.features.FEATURES`).
+        question_features: one row of :data:`~briefing.answering.model.QUESTION_FEATURES`.
+        answerable: P(the passages answer the question), from the answerable model.
+        refusal: ``(message, reason)`` when the answer must be refused, else None.
+    """
+
+    question: str
+    profile: QuestionProfile
+    candidates: list[Candidate]
+    matrix: np.ndarray
+    question_features: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    answerable: float = 0.0
+    refusal: tuple[str, str] | None = None
+
+
 class OfflineAnswerer:
     """Extractive answerer (see the module docstring). Thread-safe; cheap per query.
 
     Args:
         embeddings: LangChain ``Embeddings`` returning L2-normalised vectors.
+        model: the fitted sentence and answerable models (default: the packaged one).
+        limits: sentence and word caps and redundancy rules.
         max_words: soft cap on answer length (words), unless the question asks for detail.
-        detail_words: the cap when the question asks to explain / summarise / describe.
-        max_sentences: most sentences in a normal answer (list questions may take
-            ``list_sentences``, detailed ones ``detail_sentences``).
-        min_similarity: below this best-sentence cosine the question is off-topic:
-            abstain whatever the word overlap (default 0.30, calibrated on MiniLM).
-        answer_similarity: a best sentence at least this similar answers on its own;
-            below it the best sentence must also cover ``min_coverage`` of the
-            question's (IDF-weighted) content words (default 0.35).
-        min_coverage: see ``answer_similarity`` (default 0.15).
-        min_attribute_fit: when the question names what it asks for ("Who is its
-            chairman?"), the best sentence must hold a phrase at least this similar to
-            it, else abstain (default 0.40; see ``_attribute_fit``).
-        relative_score: an extra sentence must score at least this share of the best
-            sentence's score (default 0.70; lists use ``list_relative_score``, 0.60).
-        cache_size: sentence embeddings kept in memory.
-
-    Defaults were calibrated on evals/dataset.yaml with MiniLM and hybrid retrieval.
+        cache_size: embeddings kept in memory (sentences, headings, words).
     """
 
     name = "offline"
@@ -119,187 +121,166 @@ class OfflineAnswerer:
         self,
         embeddings: Embeddings,
         *,
+        model: AnswererModel | None = None,
+        limits: SelectionLimits | None = None,
         max_words: int = 120,
-        detail_words: int = 250,
-        max_sentences: int = 6,
-        list_sentences: int = 6,
-        detail_sentences: int = 8,
-        min_similarity: float = 0.30,
-        answer_similarity: float = 0.35,
-        min_coverage: float = 0.15,
-        min_attribute_fit: float = 0.40,
-        relative_score: float = 0.70,
-        list_relative_score: float = 0.60,
-        cache_size: int = 20_000,
+        cache_size: int = 50_000,
     ) -> None:
         self._cache = _VectorCache(embeddings, cache_size)
         self._embeddings = embeddings
-        self.min_similarity = min_similarity
-        self.answer_similarity = answer_similarity
-        self.min_coverage = min_coverage
-        self.min_attribute_fit = min_attribute_fit
-        self._limits = SelectionLimits(
-            max_words=max_words,
-            detail_words=detail_words,
-            max_sentences=max_sentences,
-            list_sentences=list_sentences,
-            detail_sentences=detail_sentences,
-            min_similarity=min_similarity,
-            relative_score=relative_score,
-            list_relative_score=list_relative_score,
-        )
+        self._model = model
+        base = limits or SelectionLimits()
+        self.limits = SelectionLimits(**{**_fields(base), "max_words": max_words})
 
-    #: Sentence score weights: similarity to the question, question-term coverage,
-    #: answer-type fit, and 1/(1+rank) of the passage. Measured on the gold set: a rank
-    #: weight of 0.15 (was 0.05) lifted key-fact recall 0.910 -> 0.917 and token F1
-    #: 0.309 -> 0.358 with relative_score 0.70 — retrieval's fused ranking is a better
-    #: tie-breaker than MiniLM's sentence similarity alone.
-    score_weights: tuple[float, float, float, float] = (0.50, 0.30, 0.15, 0.15)
+    @property
+    def model(self) -> AnswererModel:
+        """The fitted models (loaded on first use, so ``briefing fit`` can featurise
+        without one)."""
+        if self._model is None:
+            self._model = load_model()
+        return self._model
 
     # --- public API -------------------------------------------------------------------
     def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
         """Answer ``question`` from ``passages`` (best first), or abstain."""
-        profile = analyse_question(question)
-        candidates = self._candidates(passages)
-        if candidates:
-            self._score(question, profile, candidates)
-        refusal = self._abstention(profile, candidates, passages)
-        if refusal is not None:
-            return self._abstain(question, refusal, candidates, passages)
-        chosen = select(profile, candidates, self._limits)
-        return self._compose(question, chosen)
+        analysis = self.analyse(question, passages)
+        if analysis.refusal is not None:
+            return self._abstain(analysis, passages)
+        chosen = self.choose(analysis)
+        disagreement = len({c.doc_id for c in chosen}) > 1 and has_conflict(chosen, self.limits)
+        statements, citations = compose(
+            analysis.profile,
+            chosen,
+            disagreement=disagreement,
+            question_names=_question_names(analysis.profile),
+        )
+        body = " ".join(f"{s.text} {_markers(s.markers)}" for s in statements)
+        return Answer(
+            question=question,
+            standalone_question=question,
+            text=body,
+            statements=statements,
+            citations=citations,
+            abstained=False,
+            reason="sources disagree; both figures shown" if disagreement else "",
+            backend=self.name,
+        )
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerDelta | Answer]:
-        """Yield the answer sentence by sentence (with markers), then the final Answer."""
+        """Yield the answer statement by statement (with markers), then the final Answer."""
         answer = self.answer(question, passages)
         if answer.abstained:
             yield AnswerDelta(answer.text)
         else:
             for index, statement in enumerate(answer.statements):
-                piece = f"{statement.text} [{statement.markers[0]}]"
+                piece = f"{statement.text} {_markers(statement.markers)}"
                 yield AnswerDelta(piece if index == 0 else " " + piece)
         yield answer
 
-    # --- candidates and scores --------------------------------------------------------
-    def _candidates(self, passages: Sequence[Passage]) -> list[Candidate]:
-        seen: set[str] = set()
-        candidates: list[Candidate] = []
-        for rank, passage in enumerate(passages):
-            chunk = passage.chunk
-            heading_keys = frozenset(
-                term_key(w)
-                for heading in chunk.heading_path
-                for w in sentence_features(heading + ".").content
-            )
-            for start, end in sentence_spans(chunk.text):
-                text = _SPACES.sub(" ", chunk.text[start:end]).strip()
-                if not text or text in seen:
-                    continue
-                seen.add(text)
-                features = sentence_features(text)
-                candidates.append(
-                    Candidate(
-                        rank=rank,
-                        passage=passage,
-                        start=start,
-                        end=end,
-                        text=text,
-                        features=features,
-                        keys=frozenset(term_key(w) for w in features.content)
-                        | {f"#{n}" for n in numbers(text)},
-                        heading_keys=heading_keys,
-                    )
-                )
-        return candidates
+    def analyse(self, question: str, passages: Sequence[Passage]) -> Analysis:
+        """Candidates with probabilities, P(answerable) and the refusal, if any."""
+        analysis = self.featurise(question, passages)
+        if analysis.refusal is None:
+            probabilities = self.model.sentence.probabilities(analysis.matrix)
+            self.score(analysis, probabilities)
+        return analysis
 
-    def _score(self, question: str, profile: QuestionProfile, candidates: list[Candidate]) -> None:
+    def featurise(self, question: str, passages: Sequence[Passage]) -> Analysis:
+        """The candidates and their feature matrix, before any model is applied."""
+        profile = analyse_question(question)
+        candidates = build_candidates(passages)
+        if not candidates:
+            return Analysis(
+                question,
+                profile,
+                candidates,
+                np.zeros((0, len(FEATURES))),
+                refusal=(
+                    "The corpus has no passage that could answer this question.",
+                    "no passages",
+                ),
+            )
         query = np.asarray(self._embeddings.embed_query(question), dtype=np.float32)
-        vectors = self._cache.vectors([c.text for c in candidates])
-        weights = self._term_weights(profile, candidates)
-        total = sum(weights.values())
-        for candidate, vector in zip(candidates, vectors, strict=True):
+        context = question_context(question, profile, query, self._cache.vectors)
+        texts = [c.text for c in candidates]
+        for candidate, vector in zip(candidates, self._cache.vectors(texts), strict=True):
             candidate.vector = vector
-            candidate.similarity = float(vector @ query)
-            if total:
-                hit = sum(
-                    w if key in candidate.keys else 0.5 * w if key in candidate.heading_keys else 0
-                    for key, w in weights.items()
-                )
-                candidate.coverage = hit / total
-            candidate.fit = _type_fit(profile, candidate.features)
-            w_sim, w_cov, w_fit, w_rank = self.score_weights
-            candidate.score = (
-                w_sim * candidate.similarity
-                + w_cov * candidate.coverage
-                + w_fit * candidate.fit
-                + w_rank / (1 + candidate.rank)
-                - (0.40 if candidate.features.furniture else 0.0)
-            )
+        context_vectors = np.array(self._cache.vectors([c.context for c in candidates]))
+        matrix = candidate_matrix(context, candidates, context_vectors, self._cache.vectors)
+        return Analysis(question, profile, candidates, matrix)
 
-    @staticmethod
-    def _term_weights(profile: QuestionProfile, candidates: list[Candidate]) -> dict[str, float]:
-        """IDF weight (over the candidate sentences) of each question content word.
+    def score(self, analysis: Analysis, probabilities: Sequence[float]) -> None:
+        """Set the sentence probabilities, then P(answerable) and the refusal."""
+        for candidate, p in zip(analysis.candidates, probabilities, strict=True):
+            candidate.probability = float(p)
+        analysis.question_features = self.question_row(analysis)
+        analysis.answerable = float(
+            self.model.answerable.probabilities(analysis.question_features[None, :])[0]
+        )
+        analysis.refusal = self._refusal(analysis)
 
-        Measured against corpus-wide IDF on the eval set: IDF over the retrieved
-        sentences tells the candidates apart better (key-fact recall 0.85 vs 0.83).
-        """
-        keys = [term_key(t) for t in profile.terms if t not in GENERIC_QUESTION_WORDS]
-        if not keys:
-            keys = [term_key(t) for t in profile.terms]
-        # Numbers of the question ("No. 72", "2024") single out the sentences about them.
-        keys += [f"#{k.replace(',', '')}" for k in profile.key_terms if k[:1].isdigit()]
-        n = len(candidates)
-        weights: dict[str, float] = {}
-        for key in dict.fromkeys(keys):
-            df = sum(1 for c in candidates if key in c.keys)
-            weights[key] = math.log(1 + (n + 1) / (df + 1))
-        return weights
+    def choose(self, analysis: Analysis) -> list[Candidate]:
+        """The sentences an answer to a scored, not refused ``analysis`` would quote."""
+        thresholds = self.model.thresholds
+        return select(
+            analysis.profile,
+            analysis.candidates,
+            self.limits,
+            extra=thresholds.extra,
+            extra_share=thresholds.extra_share,
+        )
 
     # --- abstention ---------------------------------------------------------------------
-    def _abstention(
-        self,
-        profile: QuestionProfile,
-        candidates: list[Candidate],
-        passages: Sequence[Passage],
-    ) -> tuple[str, str] | None:
-        """``(message, reason)`` when the evidence does not support an answer, else None."""
-        if not passages or not candidates:
-            return ("The corpus has no passage that could answer this question.", "no passages")
-        haystack = " ".join(c.text for c in candidates).lower()
-        missing = [k for k in profile.key_terms if not _mentions(haystack, k)]
+    def question_row(self, analysis: Analysis) -> np.ndarray:
+        """The answerable model's inputs (:data:`QUESTION_FEATURES`)."""
+        content = [
+            i for i, c in enumerate(analysis.candidates) if not c.features.furniture
+        ] or list(range(len(analysis.candidates)))
+        order = sorted(content, key=lambda i: -analysis.candidates[i].probability)
+        col = {name: j for j, name in enumerate(FEATURES)}
+        top = analysis.matrix[order[0]]
+        p1 = analysis.candidates[order[0]].probability
+        p2 = analysis.candidates[order[1]].probability if len(order) > 1 else 0.0
+        attribute = analysis.profile.attribute
+        best_text = analysis.candidates[order[0]].text
+        fit = self._attribute_fit(attribute, best_text) if attribute else 1.0
+        row = {
+            "top_logit": _logit(p1),
+            "second_logit": _logit(p2),
+            "top_sim": float(analysis.matrix[content, col["sim"]].max()),
+            "top_ctx": float(analysis.matrix[content, col["ctx_sim"]].max()),
+            "top_coverage": float(top[col["coverage"]]),
+            "top_soft_min": float(top[col["soft_min"]]),
+            "top_unit_fit": float(top[col["unit_fit"]]),
+            "has_attribute": 1.0 if attribute else 0.0,
+            "attribute_fit": fit,
+            "top_key_cov": float(top[col["key_cov"]]),
+            "named_attribute_top": float(top[col["attribute_match"]]),
+            "named_attribute_any": float(
+                max(analysis.matrix[i, col["attribute_match"]] for i in order[:5])
+            ),
+            "year_after_sources": _year_after_sources(analysis),
+        }
+        return np.array([row[name] for name in QUESTION_FEATURES], dtype=np.float64)
+
+    def _refusal(self, analysis: Analysis) -> tuple[str, str] | None:
+        missing = missing_key_terms(analysis)
         if missing:
             shown = ", ".join(f'"{m}"' for m in missing)
             return (
                 f"The corpus does not mention {shown}, so it cannot answer this question.",
                 f"key term(s) {shown} occur in none of the retrieved passages",
             )
-        best = max((c for c in candidates if not c.features.furniture), default=None, key=_by_sim)
-        if best is None:
-            return ("The retrieved passages hold no statement that answers this.", "no content")
-        if best.similarity < self.min_similarity:
-            return (
-                "The corpus does not cover this question.",
-                f"best sentence similarity {best.similarity:.2f} < {self.min_similarity:.2f}",
+        threshold = self.model.thresholds.answer
+        if analysis.answerable < threshold:
+            attribute = analysis.profile.attribute
+            fit = analysis.question_features[QUESTION_FEATURES.index("attribute_fit")]
+            message = (
+                f'The corpus does not state the "{attribute}" this question asks for.'
+                if attribute and fit < 0.5
+                else "The corpus does not answer this question."
             )
-        best_cover = max(c.coverage for c in candidates if not c.features.furniture)
-        if best.similarity < self.answer_similarity and best_cover < self.min_coverage:
-            return (
-                "The corpus does not say enough to answer this question.",
-                f"best sentence similarity {best.similarity:.2f} < {self.answer_similarity:.2f} "
-                f"and question coverage {best_cover:.2f} < {self.min_coverage:.2f}",
-            )
-        if profile.attribute is not None:
-            top = max(
-                (c for c in candidates if not c.features.furniture),
-                key=lambda c: (c.score, -c.rank, -c.start),
-            )
-            fit = self._attribute_fit(profile.attribute, top.text)
-            if fit < self.min_attribute_fit:
-                return (
-                    f'The corpus does not state the "{profile.attribute}" this question asks for.',
-                    f'"{profile.attribute}" matches no phrase of the best sentence '
-                    f"(cosine {fit:.2f} < {self.min_attribute_fit:.2f})",
-                )
+            return (message, f"P(answerable) {analysis.answerable:.2f} < {threshold:.2f}")
         return None
 
     def _attribute_fit(self, attribute: str, sentence: str) -> float:
@@ -314,26 +295,22 @@ class OfflineAnswerer:
         target = self._cache.vectors([attribute])[0]
         return max(float(v @ target) for v in self._cache.vectors(phrases))
 
-    def _abstain(
-        self,
-        question: str,
-        refusal: tuple[str, str],
-        candidates: list[Candidate],
-        passages: Sequence[Passage],
-    ) -> Answer:
+    def _abstain(self, analysis: Analysis, passages: Sequence[Passage]) -> Answer:
         nearest: list[Citation] = []
         for passage in passages[:3]:
-            own = [c for c in candidates if c.passage is passage and not c.features.furniture]
+            own = [
+                c for c in analysis.candidates if c.passage is passage and not c.features.furniture
+            ]
             marker = len(nearest) + 1
             if own:
-                top = max(own, key=_by_sim)
+                top = max(own, key=lambda c: c.probability)
                 nearest.append(citation_for_span(passage, top.start, top.end, marker))
             elif passage.chunk.text.strip():
                 nearest.append(passage_citation(passage, marker))
-        message, reason = refusal
+        message, reason = analysis.refusal or ("", "")
         return Answer(
-            question=question,
-            standalone_question=question,
+            question=analysis.question,
+            standalone_question=analysis.question,
             text=message,
             abstained=True,
             reason=reason,
@@ -341,81 +318,69 @@ class OfflineAnswerer:
             backend=self.name,
         )
 
-    # --- composition --------------------------------------------------------------------
-    def _compose(self, question: str, chosen: list[Candidate]) -> Answer:
-        # Lead with the answer: passages by their best sentence, each passage's best
-        # sentence first, then its other sentences in document order.
-        group_score: dict[int, float] = {}
-        for c in chosen:
-            group_score[c.rank] = max(group_score.get(c.rank, -math.inf), c.score)
-        ordered = sorted(
-            chosen,
-            key=lambda c: (-group_score[c.rank], c.rank, c.score < group_score[c.rank], c.start),
-        )
-        docs = {c.doc_id for c in ordered}
-        disagreement = len(docs) > 1 and has_conflict(chosen, self._limits)
-        book = CitationBook()
-        statements: list[Statement] = []
-        for candidate in ordered:
-            marker = book.cite(candidate.passage, candidate.start, candidate.end)
-            text = candidate.text
-            if disagreement and candidate.features.figures and not candidate.features.attributed:
-                text = _attributed(text, candidate.passage)
-            statements.append(Statement(text=text, markers=(marker,), supported=True))
-        body = " ".join(f"{s.text} [{s.markers[0]}]" for s in statements)
-        return Answer(
-            question=question,
-            standalone_question=question,
-            text=body,
-            statements=tuple(statements),
-            citations=book.citations(),
-            abstained=False,
-            reason="sources disagree; both figures shown" if disagreement else "",
-            backend=self.name,
-        )
-
 
 # --- helpers --------------------------------------------------------------------------------
-def _by_sim(candidate: Candidate) -> float:
-    return candidate.similarity
+def _fields(limits: SelectionLimits) -> dict[str, object]:
+    return {name: getattr(limits, name) for name in SelectionLimits.__slots__}
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _year_after_sources(analysis: Analysis) -> float:
+    """1.0 when the question names a year later than every retrieved passage's date and
+    no passage mentions it: it asks about events after the sources were written."""
+    years = [int(y) for y in _YEAR.findall(analysis.question)]
+    published = [
+        int(c.passage.chunk.published[:4])
+        for c in analysis.candidates
+        if c.passage.chunk.published[:4].isdigit()
+    ]
+    if not years or not published:
+        return 0.0
+    mentioned = " ".join(c.text for c in analysis.candidates)
+    later = [y for y in years if y > max(published) and str(y) not in mentioned]
+    return 1.0 if later else 0.0
+
+
+def _markers(markers: Sequence[int]) -> str:
+    return "".join(f"[{m}]" for m in markers)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _question_names(profile: QuestionProfile) -> frozenset[str]:
+    return frozenset(profile.key_terms)
+
+
+def missing_key_terms(analysis: Analysis) -> list[str]:
+    """The question's names, acronyms and numbers that no candidate sentence mentions:
+    the passages cannot be about what was asked (refused before any model)."""
+    haystack = " ".join(c.text for c in analysis.candidates).lower()
+    return [k for k in analysis.profile.key_terms if not _mentions(haystack, k)]
 
 
 def _mentions(haystack: str, term: str) -> bool:
     """Whether lower-cased ``haystack`` names ``term`` or an equivalent name ("us" for
-    "america"), as a word or the start of one ("licen" in "licences")."""
-    return any(
+    "america"), as a word or the start of one ("licen" in "licences"), or spells out an
+    acronym of three or more letters ("uel": "unreliable entity list"; "rees": "rare
+    earth elements")."""
+    if any(
         re.search(r"(?<![a-z0-9])" + re.escape(variant), haystack) is not None
         for variant in name_variants(term)
+    ):
+        return True
+    letters = term[:-1] if len(term) > 2 and term.endswith("s") else term
+    if not (3 <= len(letters) <= 5 and letters.isalpha()):
+        return False
+    words = [w for w in re.split(r"[^a-z0-9]+", haystack) if w and w not in _FILLER]
+    initials = "".join(w[0] for w in words)
+    return letters in initials and any(
+        initials[i : i + len(letters)] == letters for i in range(len(initials))
     )
 
 
-def _type_fit(profile: QuestionProfile, f: SentenceFeatures) -> float:
-    kind = profile.kind
-    if kind == "date":
-        return 1.0 if f.has_date else 0.0
-    if kind == "duration":
-        return 1.0 if f.has_duration else 0.4 if f.has_date else 0.0
-    if kind == "number":
-        return 1.0 if f.figures else 0.6 if f.has_figure else 0.0
-    if kind == "names":
-        return min(1.0, f.names / 3)
-    if kind == "reason":
-        return 1.0 if f.has_cause else 0.0
-    return 0.0
-
-
-def _attributed(text: str, passage: Passage) -> str:
-    """``According to <source>, <sentence>``; lower-cases a leading common word only.
-
-    Only the source's name is used ("Reuters", not "Reuters, 2 December 2025"): a date
-    in the prefix is not in the quoted passage and would make the sentence unsupported.
-    A long descriptive source ("Compiled from ...") is no attribution; the sentence is
-    left as it is.
-    """
-    source = (passage.chunk.source or passage.chunk.title or passage.chunk.doc_id).split(",")[0]
-    if len(source.split()) > 4 or any(ch.isdigit() for ch in source):
-        return text
-    first, _, rest = text.partition(" ")
-    if first.lower() in STOP_WORDS:
-        text = first.lower() + (" " + rest if rest else "")
-    return f"According to {source.strip()}, {text}"
+_FILLER = frozenset("of the and for on in to a an".split())

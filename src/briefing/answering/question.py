@@ -29,34 +29,42 @@ __all__ = [
     "term_key",
 ]
 
-AnswerKind = str  # "date" | "duration" | "number" | "names" | "reason" | "general"
+AnswerKind = str  # "date" | "duration" | "number" | "names" | "place" | "reason" | "general"
 
-# Checked in order; the first match decides. Patterns see the lower-cased question.
+# Checked in order; the first match is the question's main kind, and every match is one
+# of its kinds ("Who issued it, and when?" asks for names and a date). Patterns see the
+# lower-cased question.
 _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "duration",
         re.compile(
             r"\bhow long\b|\bduration\b|\bvalid for\b|\bhow many (years|months|weeks|days)\b"
+            r"|\buntil when\b|\bexpire|\brun out\b|\bend date\b"
         ),
     ),
     (
         "date",
         re.compile(
             r"\bwhen\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b"
-            r"|\bsince when\b|\buntil when\b|\bdeadline\b"
+            r"|\bsince when\b|\bdeadline\b|\bon what date\b"
         ),
     ),
     (
         "number",
         re.compile(
             r"\bhow (many|much|big|large|high|low|far)\b|\bwhat (share|percentage|proportion|"
-            r"fraction|price|amount|number|volume|value)\b|\bwhat is the (share|percentage|price|"
-            r"number|amount)\b|\bpercent(age)?\b|\bshare of\b"
+            r"fraction|price|amount|number|volume|value|threshold|level|rate|figure|ratio|cap)\b"
+            r"|\bwhat is the (share|percentage|price|number|amount)\b|\bpercent(age)?\b"
+            r"|\bshare of\b|\bthreshold\b"
         ),
     ),
     (
         "reason",
         re.compile(r"\bwhy\b|\bwhat (caused|triggered|prompted|led to|drove)\b|\breasons?\b"),
+    ),
+    (
+        "place",
+        re.compile(r"\bwhere\b|\bwhich (city|place|province|exchange)\b|\bwhat (city|place)\b"),
     ),
     (
         "names",
@@ -143,7 +151,9 @@ class QuestionProfile:
     """The parts of a question the offline answerer scores against.
 
     Fields:
-        kind: the answer type asked for: date, duration, number, names, reason or general.
+        kind: the main answer type asked for: date, duration, number, place, names, reason
+            or general.
+        kinds: every answer type asked for ("Who issued it, and when?": names, date).
         is_list: the question asks for several items ("which companies ...").
         wants_detail: the question asks for a longer answer ("explain", "summarise").
         terms: stemmed content words of the question.
@@ -159,6 +169,7 @@ class QuestionProfile:
     terms: tuple[str, ...]
     key_terms: tuple[str, ...]
     attribute: str | None = None
+    kinds: frozenset[str] = frozenset()
 
 
 # "What is the X of ...", "Who is its X?", "How many X ...", "What X does ...": X is the
@@ -175,12 +186,22 @@ _ATTRIBUTE_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     re.compile(r"^how\s+many\s+(?P<a>\w+)", re.IGNORECASE),
     re.compile(r"^what\s+(?P<a>\w+)\s+(?:does|did|do|is|was|will)\b", re.IGNORECASE),
+    re.compile(
+        r"^how\s+much\s+(?:does|do|did|will|would)\s+.+?\s+(?P<a>cost|pay|earn|charge|weigh)\b",
+        re.IGNORECASE,
+    ),
     re.compile(r"^what\s+(?:did|does)\s+(?P<a>.+?)\s+(?:say|said)\b", re.IGNORECASE),
 )
 # Attribute words that name no content of their own ("the reason for", "the name of").
 _GENERIC_ATTRIBUTES = frozenset(
     "reason reasons purpose name names role status impact effect effects difference "
     "outcome result results meaning point idea case kind type way".split()
+)
+# Words that shape how a question is asked, never the thing it asks for ("What exactly
+# did Beijing agree to?", "What currently applies?"); adverbs in -ly likewise.
+_NOT_ATTRIBUTES = frozenset(
+    "exactly currently actually really precisely now today still so far else then "
+    "also just else anyway specifically again ever".split()
 )
 
 
@@ -190,11 +211,25 @@ def requested_attribute(question: str) -> str | None:
         match = pattern.search(question.strip())
         if match is None:
             continue
-        words = [w for w in match["a"].split() if w.lower() not in STOP_WORDS]
-        if not words or words[-1].lower() in _GENERIC_ATTRIBUTES:
+        words = [
+            w
+            for w in match["a"].split()
+            if w.lower() not in STOP_WORDS
+            and w.lower() not in _NOT_ATTRIBUTES
+            and not (w.lower().endswith("ly") and len(w) > 4)
+        ]
+        if not words:
+            continue
+        if words[-1].lower() in _GENERIC_ATTRIBUTES:
             return None
         return " ".join(words)
     return None
+
+
+_DEMONYM = re.compile(
+    r"^(?:[A-Z][a-z]+(?:ese|ian|ish|ean)|American|Korean|African|Mexican|German|Thai|Dutch"
+    r"|French|Greek)$"
+)
 
 
 def _key_terms(question: str) -> tuple[str, ...]:
@@ -221,6 +256,12 @@ def _key_terms(question: str) -> tuple[str, ...]:
             # "Which Japanese company ...": the word describes the thing asked for, which
             # the evidence names ("Hitachi Metals") without necessarily repeating it.
             continue
+        following = tokens[index + 1].group() if index + 1 < len(tokens) else ""
+        before = tokens[index - 1].group().lower() if index > 0 else ""
+        if _DEMONYM.match(token) and following[:1].islower() and before in ("the", "its", "their"):
+            # "the Japanese partner": a description of a known thing, which the evidence
+            # may name ("Hitachi Metals") without the adjective ("Indian buyers" is not).
+            continue
         # A capital after the first word marks a name ("India", "Lynas"); the first word
         # is a name only when it is an acronym.
         if is_acronym or (index > 0 and token[0].isupper()):
@@ -231,9 +272,10 @@ def _key_terms(question: str) -> tuple[str, ...]:
 def analyse_question(question: str) -> QuestionProfile:
     """Classify ``question`` and extract its terms (see :class:`QuestionProfile`)."""
     lower = " ".join(question.lower().split())
-    kind = next((name for name, pattern in _KIND_PATTERNS if pattern.search(lower)), "general")
+    kinds = [name for name, pattern in _KIND_PATTERNS if pattern.search(lower)]
     return QuestionProfile(
-        kind=kind,
+        kind=kinds[0] if kinds else "general",
+        kinds=frozenset(kinds),
         is_list=bool(_LIST.search(lower)),
         wants_detail=bool(_DETAIL.search(lower)),
         terms=tuple(dict.fromkeys(content_words(question))),

@@ -1,103 +1,94 @@
 """Choosing the answer sentences among scored candidates, and spotting disagreements.
 
-The best-scoring sentence is always kept; more follow while they score close to it,
-add new content words and fit the word cap. Sentences from *different* documents (or,
-for "how long / how many" questions, the same one) that give different figures for the
-same thing are both kept, so the answer can show the disagreement instead of picking.
-Pure functions over :class:`Candidate` records; no model.
+The most probable sentence is always kept; more follow while they are probable enough
+(the fitted ``extra`` threshold and ``extra_share`` of the best), add new content words,
+are no near-duplicate of a kept one and fit the word cap. Sentences from *different*
+documents (or, for "how long / how many" questions, the same one) that give different
+figures for the same thing are both kept, so the answer can show the disagreement
+instead of picking; a characterisation ("X calls the licences ...") brings another
+speaker's view of the same thing. Pure functions over :class:`Candidate` records.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
-import numpy as np
+from dataclasses import dataclass
 
 from ..text import content_words
-from ..types import Passage
+from .candidates import Candidate
 from .question import QuestionProfile, term_key
-from .sentence_features import SentenceFeatures
 
-__all__ = ["Candidate", "SelectionLimits", "figure_units", "has_conflict", "select"]
+__all__ = ["SelectionLimits", "figure_units", "has_conflict", "select"]
 
 _FIGURE_KINDS = ("duration", "number")
 
 
-@dataclass(slots=True)
-class Candidate:
-    """One sentence of one passage, with its scores."""
-
-    rank: int
-    passage: Passage
-    start: int  # offset in the chunk text
-    end: int
-    text: str  # whitespace-normalised sentence
-    features: SentenceFeatures
-    keys: frozenset[str]
-    heading_keys: frozenset[str]
-    vector: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    similarity: float = 0.0
-    coverage: float = 0.0
-    fit: float = 0.0
-    score: float = 0.0
-
-    @property
-    def doc_id(self) -> str:
-        return self.passage.chunk.doc_id
-
-
 @dataclass(frozen=True, slots=True)
 class SelectionLimits:
-    """How many sentences and words an answer may take (see ``OfflineAnswerer``)."""
+    """How many sentences and words an answer may take, and the redundancy rules.
+
+    The probability thresholds come from the fitted model (``Thresholds``); these are
+    the remaining constants, each with its reason:
+
+    Fields:
+        max_words: soft cap on an answer (setting ``max_answer_words``): a briefing
+            answer is read in seconds; the best sentence is kept even when longer.
+        detail_words: cap when the question asks to explain / describe (more room).
+        max_sentences, list_sentences, detail_sentences: most sentences in a normal,
+            list or detailed answer (a list may need one sentence per item).
+        redundant_overlap: a sentence sharing more than this Jaccard share of its
+            content words with a kept one repeats it (the timeline restates the notes).
+        redundant_cosine: likewise for MiniLM cosine between the two sentences.
+        min_new_words: an extra sentence must bring this many content words not yet
+            shown, or it adds nothing.
+        disagreement_floor: a sentence giving a *different figure* for the best
+            sentence's measure may be kept down to this share of the best probability
+            (disagreements are shown even when the other side scores lower).
+        disagreement_related: cosine to the best sentence above which two figures are
+            about the same measure.
+        view_floor, view_related: the same two rules for opposing characterisations.
+    """
 
     max_words: int = 120
     detail_words: int = 250
     max_sentences: int = 6
     list_sentences: int = 6
     detail_sentences: int = 8
-    min_similarity: float = 0.30
-    relative_score: float = 0.70
-    list_relative_score: float = 0.60
     redundant_overlap: float = 0.4
     redundant_cosine: float = 0.75
-    disagreement_floor: float = 0.6
+    min_new_words: int = 2
+    disagreement_floor: float = 0.3
     disagreement_related: float = 0.70
-    view_floor: float = 0.6
+    view_floor: float = 0.3
     view_related: float = 0.3
 
 
 def select(
-    profile: QuestionProfile, candidates: list[Candidate], limits: SelectionLimits
+    profile: QuestionProfile,
+    candidates: list[Candidate],
+    limits: SelectionLimits,
+    *,
+    extra: float,
+    extra_share: float,
 ) -> list[Candidate]:
-    """The sentences to answer with, best first (see the module docstring)."""
+    """The sentences to answer with, most probable first (see the module docstring)."""
     ranked = sorted(
         (c for c in candidates if not c.features.furniture),
-        key=lambda c: (-c.score, c.rank, c.start),
+        key=lambda c: (-c.probability, c.rank, c.start),
     )
     if profile.wants_detail:
         limit, words_cap = limits.detail_sentences, limits.detail_words
-        share = limits.list_relative_score
     elif profile.is_list:
         limit, words_cap = limits.list_sentences, limits.max_words
-        share = limits.list_relative_score
     else:
-        limit, words_cap, share = limits.max_sentences, limits.max_words, limits.relative_score
+        limit, words_cap = limits.max_sentences, limits.max_words
     best = ranked[0]
     chosen = [best]
     words = best.features.words
     covered = set(best.keys)
-    follow_on = _continuation(best, candidates, limits)
-    if follow_on is not None and words + follow_on.features.words <= words_cap:
-        chosen.append(follow_on)
-        words += follow_on.features.words
-        covered |= follow_on.keys
+    floor = max(extra, extra_share * best.probability)
     for candidate in ranked[1:]:
-        if candidate in chosen:
-            continue
-        if len(chosen) >= limit:
-            break
-        if candidate.score < share * best.score or candidate.similarity < limits.min_similarity:
+        if len(chosen) >= limit or candidate.probability < floor:
             break
         if words + candidate.features.words > words_cap:
             continue
@@ -108,34 +99,10 @@ def select(
         covered |= candidate.keys
     # For "how long / how many" questions a different figure in the same document is
     # also shown (notes often state both sides of a disagreement in one place).
-    _add_disagreements(chosen, ranked, best.score, limits, same_doc=profile.kind in _FIGURE_KINDS)
-    _add_opposing_view(chosen, ranked, best.score, limits)
+    same_doc = bool(profile.kinds & set(_FIGURE_KINDS))
+    _add_disagreement(chosen, ranked, best.probability, limits, same_doc=same_doc)
+    _add_opposing_view(chosen, ranked, best.probability, limits)
     return chosen
-
-
-_ANAPHOR = re.compile(
-    r"^(?:it|its|this|that|these|those|they|their|he|she|his|her|the same|both|such|"
-    r"there|then|in addition|also|however|but|under it|under them)\b",
-    re.IGNORECASE,
-)
-
-
-def _continuation(
-    best: Candidate, candidates: list[Candidate], limits: SelectionLimits
-) -> Candidate | None:
-    """The sentence right after ``best`` in its passage when it continues it: it leans
-    on ``best`` ("It suspends ...", "This applies ...") or is close to it in meaning.
-    The next sentence often carries the date, figure or scope the best one announces."""
-    index = candidates.index(best)
-    if index + 1 >= len(candidates):
-        return None
-    nxt = candidates[index + 1]
-    if nxt.passage is not best.passage or nxt.features.furniture:
-        return None
-    if nxt.similarity < limits.min_similarity:
-        return None
-    leans = _ANAPHOR.match(nxt.text) is not None
-    return nxt if leans or float(nxt.vector @ best.vector) >= 0.6 else None
 
 
 _CONTRAST = re.compile(
@@ -145,10 +112,10 @@ _CONTRAST = re.compile(
 )
 
 
-def _add_disagreements(
+def _add_disagreement(
     chosen: list[Candidate],
     ranked: list[Candidate],
-    best_score: float,
+    best_probability: float,
     limits: SelectionLimits,
     *,
     same_doc: bool = False,
@@ -156,17 +123,10 @@ def _add_disagreements(
     """Add a sentence that gives a different figure for the same measure as the best one.
 
     Same measure: a unit the best sentence uses ("%", "year") in a sentence at least
-    ``limits.disagreement_related`` close to it in meaning or covering the question's
-    words (nearly) as well. Different figure: none of
-    its values in that unit is shown yet (a sentence restating a shown value agrees:
-    "from 20% to 10%" and "10%" do not disagree). Among those, the closest to the best
-    sentence wins, with a small preference for one that states the contrast ("higher",
-    "by contrast", "however"). Such a sentence may score below the usual cutoff, down to
-    ``limits.disagreement_floor`` of the best score.
-
-    Measured (with "%" figures recognised): anchoring on every chosen sentence and
-    taking the first differing one added unrelated figures (token F1 0.353); anchoring
-    on the best sentence with closeness >= 0.70 gives 0.365, key facts unchanged.
+    ``limits.disagreement_related`` close to it in meaning. Different figure: none of its
+    values in that unit is shown yet (a sentence restating a shown value agrees: "from
+    20% to 10%" and "10%" do not disagree). Among those, the closest to the best
+    sentence wins, with a small preference for one that states the contrast.
     """
     anchor = chosen[0]
     anchor_units = figure_units(anchor)
@@ -179,16 +139,16 @@ def _add_disagreements(
     pick: Candidate | None = None
     pick_key = -1.0
     for other in ranked:
-        if other in chosen or other.score < limits.disagreement_floor * best_score:
+        if other in chosen or other.probability < limits.disagreement_floor * best_probability:
             continue
         if other.doc_id == anchor.doc_id and not same_doc:
             continue
         units = figure_units(other)
         if not any(units[u].isdisjoint(shown[u]) for u in anchor_units.keys() & units.keys()):
             continue
-        if not _same_topic(anchor, other, limits):
-            continue
         closeness = float(anchor.vector @ other.vector)
+        if closeness < limits.disagreement_related:
+            continue
         key = closeness + (0.05 if _CONTRAST.search(other.text) else 0.0)
         if key > pick_key:
             pick, pick_key = other, key
@@ -214,16 +174,15 @@ def _view(candidate: Candidate) -> tuple[str, frozenset[str]] | None:
 
 
 def _add_opposing_view(
-    chosen: list[Candidate], ranked: list[Candidate], best_score: float, limits: SelectionLimits
+    chosen: list[Candidate],
+    ranked: list[Candidate],
+    best_probability: float,
+    limits: SelectionLimits,
 ) -> None:
-    """When a chosen sentence gives someone's view of a thing, add another speaker's view
+    """When a kept sentence gives someone's view of a thing, add another speaker's view
     of the same thing ("MOFCOM describes the licences as an add-on" -> "The White House
     calls the licences the de facto removal"), so a contested reading is not presented
-    as the only one. Same thing: the words right after the verb share a content word.
-
-    Measured: key-fact recall 0.921 -> 0.926, all facts 0.887 -> 0.896, token F1
-    0.365 -> 0.366 (sentence cosine alone also paired unrelated views).
-    """
+    as the only one. Same thing: the words right after the verb share a content word."""
     for anchor in list(chosen):
         view = _view(anchor)
         if view is None:
@@ -232,7 +191,7 @@ def _add_opposing_view(
         pick: Candidate | None = None
         pick_key = -1.0
         for other in ranked:
-            if other in chosen or other.score < limits.view_floor * best_score:
+            if other in chosen or other.probability < limits.view_floor * best_probability:
                 continue
             other_view = _view(other)
             if other_view is None or other_view[0] == speaker or not other_view[1] & thing:
@@ -245,23 +204,17 @@ def _add_opposing_view(
             return
 
 
-# --- helpers ----------------------------------------------------------------------------
 def _adds_information(
     candidate: Candidate, chosen: list[Candidate], covered: set[str], limits: SelectionLimits
 ) -> bool:
-    """Not a near-duplicate of a chosen sentence, and brings new content words.
-
-    The corpus repeats facts (a note and the timeline line that points to it), so a
-    sentence sharing most of its words or meaning with a chosen one is left out.
-    """
+    """Not a near-duplicate of a kept sentence, and brings new content words."""
     for other in chosen:
         union = candidate.keys | other.keys
         if union and len(candidate.keys & other.keys) / len(union) > limits.redundant_overlap:
             return False
         if float(candidate.vector @ other.vector) > limits.redundant_cosine:
             return False
-    new = candidate.keys - covered
-    return len(new) >= 2
+    return len(candidate.keys - covered) >= limits.min_new_words
 
 
 def figure_units(candidate: Candidate) -> dict[str, frozenset[str]]:
@@ -273,20 +226,9 @@ def figure_units(candidate: Candidate) -> dict[str, frozenset[str]]:
     return {u: frozenset(v) for u, v in units.items()}
 
 
-def _same_topic(anchor: Candidate, other: Candidate, limits: SelectionLimits) -> bool:
-    """Close in meaning to the anchor, or covering the question's words as well."""
-    return (
-        float(anchor.vector @ other.vector) >= limits.disagreement_related
-        or other.coverage >= 0.8 * anchor.coverage
-    )
-
-
 def has_conflict(chosen: list[Candidate], limits: SelectionLimits | None = None) -> bool:
-    """Whether another document gives a different figure for the best sentence's measure.
-
-    ``chosen`` is best first (as :func:`select` returns it). Different figure: no
-    shared value in a shared unit; same measure: see :func:`_add_disagreements`.
-    """
+    """Whether another document gives a different figure for the best sentence's measure
+    (``chosen`` best first, as :func:`select` returns it)."""
     if not chosen:
         return False
     limits = limits or SelectionLimits()
@@ -297,6 +239,13 @@ def has_conflict(chosen: list[Candidate], limits: SelectionLimits | None = None)
             continue
         ub = figure_units(other)
         differs = any(ua[u].isdisjoint(ub[u]) for u in ua.keys() & ub.keys())
-        if differs and _same_topic(anchor, other, limits):
+        if differs and _same_measure(anchor, other, limits):
             return True
     return False
+
+
+def _same_measure(a: Candidate, b: Candidate, limits: SelectionLimits) -> bool:
+    """Two kept sentences are about the same thing when close in meaning or sharing at
+    least two content words besides the figures ("general licence" ... "year")."""
+    shared = {k for k in a.keys & b.keys if not k.startswith("#")}
+    return float(a.vector @ b.vector) >= limits.disagreement_related or len(shared) >= 2

@@ -20,7 +20,16 @@ from functools import lru_cache
 
 from ..text import STOP_WORDS, content_words
 
-__all__ = ["SentenceFeatures", "normalise_figures", "sentence_features", "sentence_phrases"]
+__all__ = [
+    "CALENDAR_WORDS",
+    "DATE_PATTERN",
+    "DURATION_PATTERN",
+    "SentenceFeatures",
+    "normalise_figures",
+    "sentence_features",
+    "sentence_phrases",
+    "source_before",
+]
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -62,6 +71,16 @@ _CALENDAR = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 )
 _SOURCE_BEFORE = re.compile(r"(?:according to|reported by|said|says|told)\s+(?:the\s+)?$", re.I)
+DATE_PATTERN = _DATE
+DURATION_PATTERN = _DURATION
+CALENDAR_WORDS = _CALENDAR
+
+
+def source_before(text: str, position: int) -> bool:
+    """Whether the words before ``position`` attribute what follows ("according to ...")."""
+    return _SOURCE_BEFORE.search(text, 0, position) is not None
+
+
 _FURNITURE = re.compile(
     r"^(?:did you know\??|comments?\s*\(\d+\)|also read\b|read more\b|advertisement\b|"
     r"please sign in\b|sign in\b|share this\b|related\b|subscribe\b|click here\b)",
@@ -143,7 +162,7 @@ def sentence_features(sentence: str) -> SentenceFeatures:
     names = sum(
         1
         for m in _NAME.finditer(text, first_word_end)
-        if m.group().split()[0] not in _CALENDAR and not _SOURCE_BEFORE.search(text, 0, m.start())
+        if m.group().split()[0] not in _CALENDAR and not source_before(text, m.start())
     )
     furniture = (
         bool(_FURNITURE.match(text))

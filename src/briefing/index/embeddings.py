@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 
 from langchain_core.embeddings import Embeddings
 
@@ -15,6 +16,7 @@ from ..config import Settings
 from ..errors import ConfigError
 
 _threads_lock = threading.Lock()
+_QUERY_CACHE = 512  # recent questions' vectors kept (a few hundred KB)
 
 
 def set_torch_threads(threads: int) -> None:
@@ -63,6 +65,8 @@ class LazyEmbeddings(Embeddings):
         self._threads = threads
         self._model: Embeddings | None = None
         self._lock = threading.Lock()
+        # Retrieval and the answerer both embed the question: the second is a lookup.
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
 
     @property
     def model(self) -> Embeddings:
@@ -80,4 +84,14 @@ class LazyEmbeddings(Embeddings):
         return self.model.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
-        return self.model.embed_query(text)
+        with self._lock:
+            vector = self._queries.get(text)
+            if vector is not None:
+                self._queries.move_to_end(text)
+                return vector
+        vector = self.model.embed_query(text)
+        with self._lock:
+            self._queries[text] = vector
+            while len(self._queries) > _QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector

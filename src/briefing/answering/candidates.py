@@ -1,0 +1,104 @@
+"""Candidate sentences: every sentence of the retrieved passages, ready to be scored.
+
+The offline answerer quotes whole sentences, so a candidate is one sentence span of one
+passage's chunk (split with :func:`briefing.corpus.sentence_spans`), with the cheap
+regex facts of :func:`~briefing.answering.sentence_features.sentence_features` and the
+match keys the features compare with the question. Duplicate sentences (a note and the
+timeline line repeating it word for word) become one candidate, the better-ranked one.
+
+Usage::
+
+    candidates = build_candidates(passages)     # passages best first
+    candidates[0].text, candidates[0].rank
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..corpus import sentence_spans
+from ..text import content_words, numbers
+from ..types import Passage
+from .question import term_key
+from .sentence_features import SentenceFeatures, sentence_features
+
+__all__ = ["Candidate", "build_candidates"]
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One sentence of one passage, and what the answerer learned about it.
+
+    Fields:
+        rank: the passage's retrieval rank (0 = best).   passage: the passage.
+        start, end: the sentence's offsets in the chunk text.
+        index: the sentence's position in its chunk (0 = first).
+        text: the sentence, whitespace-normalised.   features: its regex facts.
+        keys: match keys of its content words and numbers (see ``term_key``).
+        heading_keys: match keys of the chunk's headings.
+        vector: the sentence embedding (set when scored).
+        probability: the learned probability that the sentence answers the question.
+    """
+
+    rank: int
+    passage: Passage
+    start: int
+    end: int
+    index: int
+    text: str
+    features: SentenceFeatures
+    keys: frozenset[str]
+    heading_keys: frozenset[str]
+    vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    probability: float = 0.0
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.chunk.doc_id
+
+    @property
+    def context(self) -> str:
+        """The sentence under its heading ("How the general licences work: ..."): the
+        heading often names the question a paragraph answers."""
+        headings = self.passage.chunk.heading_path
+        head = " > ".join(headings[1:] or headings) or self.passage.chunk.title
+        return f"{head}: {self.text}" if head else self.text
+
+
+def match_keys(text: str) -> frozenset[str]:
+    """Match keys of ``text``: its content words' ``term_key`` and ``#number`` tokens."""
+    return frozenset(term_key(w) for w in content_words(text)) | {f"#{n}" for n in numbers(text)}
+
+
+def build_candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """Every distinct sentence of ``passages`` (best passage first), in reading order."""
+    seen: set[str] = set()
+    candidates: list[Candidate] = []
+    for rank, passage in enumerate(passages):
+        chunk = passage.chunk
+        heading_keys = frozenset(k for heading in chunk.heading_path for k in match_keys(heading))
+        for index, (start, end) in enumerate(sentence_spans(chunk.text)):
+            text = _SPACES.sub(" ", chunk.text[start:end]).strip()
+            if not text or text in seen:
+                continue
+            seen.add(text)
+            candidates.append(
+                Candidate(
+                    rank=rank,
+                    passage=passage,
+                    start=start,
+                    end=end,
+                    index=index,
+                    text=text,
+                    features=sentence_features(text),
+                    keys=match_keys(text),
+                    heading_keys=heading_keys,
+                )
+            )
+    return candidates

@@ -1,0 +1,365 @@
+"""Features of (question, candidate sentence) pairs, for the learned sentence scorer.
+
+Every number here describes the pair; how much each one counts is learned
+(:mod:`briefing.answering.model`, fitted by ``briefing fit``), not set by hand. The
+features fall in four groups:
+
+- **meaning**: MiniLM cosine of the question with the sentence and with the sentence
+  under its heading, each also as the gap to the best candidate of this question;
+  "soft coverage", the mean and minimum over the question's content words of their best
+  cosine with a word of the sentence (so "frozen" finds "suspends", "permit" "licence");
+- **words**: IDF-weighted coverage of the question's words (and via the headings),
+  sentence-level BM25, the share of the question's names and numbers present;
+- **answer type**: does the sentence hold what the question asks for and does not
+  already say: a new date for "when", a new figure of the right unit for "how much", new
+  names for "which firms / who", a place for "where", an enumeration for list questions,
+  a cause for "why"; and how much of it merely repeats the question ("echo");
+- **position and kind**: the passage's retrieval rank and dense score, first sentence of
+  its passage, a sentence leaning on the previous one ("It ..."), a timeline line,
+  attribution, negation the question does not ask about, page furniture, length.
+
+:data:`FEATURES` names the columns, in order; the fitted model stores the same list and
+refuses a mismatch, so a feature cannot be added without refitting.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text import STOP_WORDS, numbers
+from .candidates import Candidate, match_keys
+from .question import GENERIC_QUESTION_WORDS, QuestionProfile, name_variants, term_key
+from .sentence_features import CALENDAR_WORDS, DATE_PATTERN, DURATION_PATTERN, source_before
+
+__all__ = [
+    "FEATURES",
+    "QuestionContext",
+    "attribute_match",
+    "candidate_matrix",
+    "question_context",
+]
+
+FEATURES: tuple[str, ...] = (
+    "sim",
+    "sim_gap",
+    "ctx_sim",
+    "ctx_gap",
+    "soft_cov",
+    "soft_min",
+    "coverage",
+    "coverage_gap",
+    "heading_cov",
+    "bm25",
+    "key_cov",
+    "subject",
+    "slot_fit",
+    "unit_fit",
+    "attribute_match",
+    "has_slot",
+    "echo",
+    "new_words",
+    "enumeration",
+    "rank",
+    "dense",
+    "first",
+    "leans_back",
+    "timeline",
+    "attributed",
+    "negated",
+    "furniture",
+    "log_words",
+)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
+_ENUMERATION = re.compile(
+    r"(?:[\w\-]+(?: [\w\-]+){0,4}, ){2,}[\w\-]+(?: [\w\-]+){0,4},? (?:and|or) "
+)
+_LEANS_BACK = re.compile(
+    r"^(?:it|its|this|that|these|those|they|their|the same|both|such|under it|under them|"
+    r"in return|then)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without)\b|n't\b", re.IGNORECASE)
+_CAUSE = re.compile(
+    r"\bbecause\b|\bdue to\b|\bin response\b|\bresponded?\b|\btrigger|\bled to\b|\bamid\b"
+    r"|\bso that\b|\bin order to\b|\baimed?\b|\bretaliat|\bafter\b|\bfollowing\b|\bto "
+    r"(?:facilitate|protect|ensure|curb|limit)\b|\bgrounds\b|\bjustif|\bdriven by\b",
+    re.IGNORECASE,
+)
+# Units a "how much / what share / what price" question asks for, and how a sentence
+# states them: a weight answers "how many tonnes", not "how much does it cost".
+_UNIT_QUESTIONS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"\b(?:price|prices|cost|costs|worth|paid|pay|revenue|sales|earn|yuan|dollars?)\b"
+        ),
+        re.compile(r"\$|€|£|\byuan\b|\bdollars?\b|/kg\b|\beuros?\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(r"\b(?:share|percent|percentage|proportion|fraction|what part)\b"),
+        re.compile(r"%|\bper ?cent\b|\bquarter\b|\bhalf\b|\bthird\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(r"\b(?:tonnes|tons|weigh|weight|pounds|lb|volume|how much rare)\b"),
+        re.compile(r"\b\d[\d,.]*\s*(?:t|tonnes?|tons?|lb|kg)\b", re.IGNORECASE),
+    ),
+)
+# Attributes a question may ask for by name, and what a sentence stating one holds: a
+# "chief executive" answer names the role; a "revenue" answer gives a sum of money. General
+# knowledge about how such facts are written, not about this corpus.
+_MONEY = r"\$|€|£|\byuan\b|\bdollars?\b|\beuros?\b|\bmillion\b|\bbillion\b"
+_ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"\b(?:ceo|chief executive|chairman|chairwoman|chair|founder|spokes(?:person|man|"
+            r"woman)|boss|director|head of|president of|minister|negotiators?|signed|signatory)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:ceo|chief executive|chairman|chairwoman|chair|founder|founded by|spokes"
+            r"(?:person|man|woman)|director|head|president|minister|negotiat\w*|signed|secretary)\b",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(
+            r"\b(?:revenue|revenues|sales|profit|profits|earnings|turnover|market cap\w*|"
+            r"valuation|fees?|fine|fines|penalt\w+|lose|lost|loss|losses|spend|spent)\b",
+            re.I,
+        ),
+        re.compile(_MONEY, re.I),
+    ),
+    (
+        re.compile(r"\b(?:staff|employees|workers|headcount|workforce)\b", re.I),
+        re.compile(r"\b(?:staff|employees|workers|headcount|workforce|employs?)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(?:vote|votes|voted|ballot)\b", re.I),
+        re.compile(r"\b(?:vote|votes|voted|ballot|unanimous\w*)\b", re.I),
+    ),
+    (
+        re.compile(r"\bwhat time\b|\bat what hour\b", re.I),
+        re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|o'clock|\b\d{1,2}:\d\d\b", re.I),
+    ),
+    (
+        re.compile(r"\bquote\b|\bexact words\b|\bverbatim\b|\bin (?:his|her|their) words\b", re.I),
+        re.compile(r"[\"“”]"),
+    ),
+)
+_COUNT = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fourteen|seventeen|twenty|dozens?|hundreds?|thousands?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionContext:
+    """What the features compare every candidate with, computed once per question."""
+
+    question: str
+    profile: QuestionProfile
+    vector: np.ndarray
+    keys: tuple[str, ...]  # match keys of the question's distinctive words and numbers
+    all_keys: frozenset[str]  # match keys of every content word of the question
+    words: tuple[str, ...]  # surface content words for soft coverage
+    word_vectors: np.ndarray  # one row per word
+    dates: frozenset[str]
+    numbers: frozenset[str]
+    names: frozenset[str]
+    negated: bool
+
+
+def _names(text: str, start: int = 0) -> list[str]:
+    """Capitalised names in ``text`` after ``start``: not calendar words, not the source
+    a sentence is attributed to ("..., according to Reuters")."""
+    found = []
+    for match in _NAME.finditer(text, start):
+        name = match.group()
+        if name.split()[0] in CALENDAR_WORDS or source_before(text, match.start()):
+            continue
+        found.append(name.lower())
+    return found
+
+
+def _soft_words(text: str) -> list[str]:
+    return [
+        w for w in dict.fromkeys(_WORD.findall(text)) if w.lower() not in STOP_WORDS and len(w) > 2
+    ]
+
+
+def question_context(
+    question: str, profile: QuestionProfile, vector: np.ndarray, vectors_of
+) -> QuestionContext:
+    """The question side of the features; ``vectors_of(texts)`` embeds (cached)."""
+    keys = [term_key(t) for t in profile.terms if t not in GENERIC_QUESTION_WORDS]
+    if not keys:
+        keys = [term_key(t) for t in profile.terms]
+    keys += [f"#{k.replace(',', '')}" for k in profile.key_terms if k[:1].isdigit()]
+    words = [w for w in _soft_words(question) if w.lower() not in GENERIC_QUESTION_WORDS]
+    word_vectors = np.array(vectors_of(words)) if words else np.zeros((0, 0), dtype=np.float32)
+    return QuestionContext(
+        question=question,
+        profile=profile,
+        vector=vector,
+        keys=tuple(dict.fromkeys(keys)),
+        all_keys=match_keys(question),
+        words=tuple(words),
+        word_vectors=word_vectors,
+        dates=frozenset(m.group().lower() for m in DATE_PATTERN.finditer(question)),
+        numbers=frozenset(numbers(question)),
+        names=frozenset(_names(question)),
+        negated=bool(_NEGATION.search(question)),
+    )
+
+
+def candidate_matrix(
+    q: QuestionContext, candidates: Sequence[Candidate], context_vectors: np.ndarray, vectors_of
+) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate (``candidate.vector`` must be set)."""
+    n = len(candidates)
+    if n == 0:
+        return np.zeros((0, len(FEATURES)), dtype=np.float64)
+    sims = np.array([float(c.vector @ q.vector) for c in candidates])
+    ctx = context_vectors @ q.vector
+    idf = {
+        k: math.log(1 + (n + 1) / (sum(1 for c in candidates if k in c.keys) + 1)) for k in q.keys
+    }
+    total = sum(idf.values()) or 1.0
+    coverage = np.array([sum(w for k, w in idf.items() if k in c.keys) / total for c in candidates])
+    mean_len = float(np.mean([len(c.keys) for c in candidates])) or 1.0
+    bm25 = np.array(
+        [
+            sum(
+                w * 2.2 / (1 + 1.2 * (0.25 + 0.75 * len(c.keys) / mean_len))
+                for k, w in idf.items()
+                if k in c.keys
+            )
+            for c in candidates
+        ]
+    )
+    bm25 = bm25 / (bm25.max() or 1.0)
+    rows = []
+    for i, c in enumerate(candidates):
+        heading = sum(w for k, w in idf.items() if k in c.heading_keys and k not in c.keys) / total
+        soft_cov, soft_min = _soft_coverage(q, c.text, vectors_of)
+        slot, unit, has_slot = _slot_fit(q, c)
+        attribute = attribute_match(q.question, c.text)
+        new = len(c.keys - q.all_keys)
+        rows.append(
+            [
+                sims[i],
+                sims[i] - sims.max(),
+                ctx[i],
+                ctx[i] - ctx.max(),
+                soft_cov,
+                soft_min,
+                coverage[i],
+                coverage[i] - coverage.max(),
+                heading,
+                bm25[i],
+                _key_coverage(q, c.text),
+                _subject_match(q, c.text),
+                slot,
+                unit,
+                attribute,
+                has_slot,
+                len(c.keys & q.all_keys) / max(1, len(c.keys)),
+                min(new, 15) / 15,
+                1.0 if _ENUMERATION.search(c.text) else 0.0,
+                1.0 / (1 + c.rank),
+                c.passage.dense_score or 0.0,
+                1.0 if c.index == 0 else 0.0,
+                1.0 if _LEANS_BACK.match(c.text) else 0.0,
+                1.0 if c.passage.chunk.kind == "timeline" else 0.0,
+                1.0 if c.features.attributed else 0.0,
+                1.0 if _NEGATION.search(c.text) and not q.negated else 0.0,
+                1.0 if c.features.furniture else 0.0,
+                math.log(1 + c.features.words),
+            ]
+        )
+    return np.array(rows, dtype=np.float64)
+
+
+def _soft_coverage(q: QuestionContext, text: str, vectors_of) -> tuple[float, float]:
+    """Mean and minimum, over the question's words, of the best word cosine in ``text``."""
+    words = _soft_words(text)
+    if not q.words or not words:
+        return 0.0, 0.0
+    best = (q.word_vectors @ np.array(vectors_of(words)).T).max(axis=1)
+    return float(best.mean()), float(best.min())
+
+
+def _key_coverage(q: QuestionContext, text: str) -> float:
+    """Share of the question's names, acronyms and numbers that ``text`` mentions."""
+    terms = q.profile.key_terms
+    if not terms:
+        return 1.0
+    low = text.lower()
+    return sum(1 for t in terms if any(v in low for v in name_variants(t))) / len(terms)
+
+
+def _subject_match(q: QuestionContext, text: str) -> float:
+    """1.0 when one of the question's names opens the sentence (its likely subject)."""
+    head = " ".join(text.lower().split()[:6])
+    terms = q.profile.key_terms
+    return 1.0 if any(any(v in head for v in name_variants(t)) for t in terms) else 0.0
+
+
+def _slot_fit(q: QuestionContext, c: Candidate) -> tuple[float, float, float]:
+    """``(fit, unit fit, asks for a slot)``: does the sentence hold, beyond what the
+    question already says, the kind of thing the question asks for?"""
+    text = c.text
+    kinds = q.profile.kinds
+    fits: list[float] = []
+    if "date" in kinds:
+        new_dates = {m.group().lower() for m in DATE_PATTERN.finditer(text)} - q.dates
+        fits.append(1.0 if new_dates else 0.0)
+    if "duration" in kinds:
+        new_dates = {m.group().lower() for m in DATE_PATTERN.finditer(text)} - q.dates
+        fits.append(1.0 if DURATION_PATTERN.search(text) else 0.5 if new_dates else 0.0)
+    if "number" in kinds:
+        fits.append(1.0 if set(numbers(text)) - q.numbers else 0.0)
+    if "names" in kinds or "place" in kinds:
+        new = [n for n in _names(text, text.find(" ") + 1) if not _known(n, q.names)]
+        fits.append(min(1.0, len(new) / (1 if "place" in kinds else 2)))
+    if "reason" in kinds:
+        fits.append(1.0 if _CAUSE.search(text) else 0.0)
+    if q.profile.is_list:
+        new = [n for n in _names(text, text.find(" ") + 1) if not _known(n, q.names)]
+        fits.append(1.0 if _ENUMERATION.search(text) else min(1.0, len(new) / 3))
+    unit = _unit_fit(q.question.lower(), text)
+    if not fits:
+        return 0.0, unit, 0.0
+    return float(np.mean(fits)), unit, 1.0
+
+
+def _known(name: str, question_names: frozenset[str]) -> bool:
+    return any(name in q or q in name for q in question_names)
+
+
+def attribute_match(question: str, text: str) -> float:
+    """1.0 / 0.0 when the question asks for a named attribute (a chief executive, a
+    revenue, a headcount, a vote, a time of day, a quote) and the sentence does / does
+    not state one; 0.5 when it asks for none of them."""
+    for asks, states in _ATTRIBUTES:
+        if asks.search(question):
+            return 1.0 if states.search(text) else 0.0
+    return 0.5
+
+
+def _unit_fit(question: str, text: str) -> float:
+    """1.0 / 0.0 when the question asks for a unit (price, share, weight, count) and the
+    sentence does / does not state one; 0.5 when no unit is asked for."""
+    for asks, states in _UNIT_QUESTIONS:
+        if asks.search(question):
+            return 1.0 if states.search(text) else 0.0
+    if "how many" in question:
+        return 1.0 if _COUNT.search(text) else 0.0
+    return 0.5

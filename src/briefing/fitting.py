@@ -1,0 +1,303 @@
+"""Fitting the offline answerer's models on the dev split (``briefing fit``).
+
+What is learned, from the gold cases of ``evals/qa/dev.yaml`` only:
+
+1. **Rows.** Each dev case is asked as in use (earlier turns first, so the follow-up is
+   rewritten by the real rewriter), its passages retrieved, and every candidate
+   sentence featurised (:meth:`OfflineAnswerer.featurise`). A sentence is a positive
+   when it holds at least one of the case's required facts.
+2. **Sentence model.** Logistic regression (scikit-learn, standardised features) on
+   those rows. Its regularisation C is chosen by cross-validation *by case*
+   (``GroupKFold``, shuffled with ``seed``): the share of held-out answerable cases whose
+   most probable sentence holds a fact.
+3. **Answerable model.** A second logistic regression on one row per case
+   (:data:`~briefing.answering.model.QUESTION_FEATURES`), built from the sentence
+   model's *out-of-fold* probabilities, so it learns how a held-out question looks.
+4. **Thresholds**, chosen on the out-of-fold probabilities: ``answer`` maximises
+   abstention F1 with over-refusal at most ``max_over_refusal``; ``extra`` and
+   ``extra_share`` maximise all-facts accuracy plus a quarter of token F1 of the
+   composed answers (facts first, brevity second).
+
+The result is one JSON file (``answering/model.json``) with the weights, thresholds,
+the seed, the dataset hash and the cross-validated figures. Needs the ``[dev]`` extra
+(scikit-learn).
+
+Usage::
+
+    report = fit_model(Assistant(settings), load_dataset(Path("evals/qa/dev.yaml")), seed=0)
+    report.model.save(Path("src/briefing/answering/model.json"))
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from .answering.features import FEATURES
+from .answering.model import QUESTION_FEATURES, AnswererModel, LinearModel, Thresholds
+from .answering.offline import Analysis, OfflineAnswerer, missing_key_terms
+from .errors import ConfigError
+from .evaluation import metrics
+from .evaluation.dataset import EvalCase
+
+__all__ = ["FitReport", "collect", "fit_model"]
+
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+# How much token F1 counts next to all-facts accuracy when choosing the extra-sentence
+# thresholds: facts first (the gated quality bar), brevity second.
+F1_WEIGHT = 0.25
+ANSWER_GRID = tuple(round(x, 2) for x in np.arange(0.0, 0.96, 0.01))
+EXTRA_GRID = (0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+SHARE_GRID = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+
+
+@dataclass(slots=True)
+class _Row:
+    case: EvalCase
+    analysis: Analysis
+    labels: np.ndarray
+
+
+@dataclass(slots=True)
+class FitReport:
+    """The fitted model and the cross-validated figures it was chosen by."""
+
+    model: AnswererModel
+    cv: dict[str, Any] = field(default_factory=dict)
+
+
+def collect(assistant: Any, cases: Sequence[EvalCase], *, progress: bool = True) -> list[_Row]:
+    """Featurise every case's last turn as the assistant would answer it."""
+    answerer = assistant.answerer
+    if not isinstance(answerer, OfflineAnswerer):
+        raise ConfigError("briefing fit fits the offline answerer: use backend=offline")
+    rows: list[_Row] = []
+    for case in tqdm(cases, desc="featurise", unit="case", disable=not progress, file=sys.stderr):
+        chat = assistant.conversation()
+        for question in case.turns[:-1]:
+            chat.ask(question)
+        last = assistant.check_question(case.turns[-1])
+        standalone = assistant.rewriter.rewrite(last, tuple(chat.history)) if chat.history else last
+        passages = assistant.retrieve(standalone)
+        analysis = answerer.featurise(standalone, passages)
+        labels = np.array(
+            [
+                1.0 if any(metrics.fact_found(c.text, f) for f in case.required_facts) else 0.0
+                for c in analysis.candidates
+            ]
+        )
+        rows.append(_Row(case, analysis, labels))
+    return rows
+
+
+def fit_model(
+    answerer: OfflineAnswerer,
+    rows: Sequence[_Row],
+    *,
+    seed: int = 0,
+    folds: int = 5,
+    max_over_refusal: float = 0.03,
+    provenance: dict[str, Any] | None = None,
+) -> FitReport:
+    """Fit both models and the thresholds on ``rows`` (see the module docstring)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    usable = [r for r in rows if len(r.analysis.candidates)]
+    groups = np.concatenate([np.full(len(r.labels), i) for i, r in enumerate(usable)])
+    x = np.vstack([r.analysis.matrix for r in usable])
+    y = np.concatenate([r.labels for r in usable])
+    split = list(GroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, y, groups))
+    # The sentence model learns from answerable cases: in an unanswerable one every
+    # sentence is a negative only because the question has no answer, which is the
+    # answerable model's job (measured: held-out top-1 0.683 vs 0.652 with them).
+    answerable_rows = np.isin(groups, [i for i, r in enumerate(usable) if r.case.answerable])
+
+    def sentence_oof(c: float) -> np.ndarray:
+        out = np.zeros(len(y))
+        for train, test in split:
+            train = train[answerable_rows[train]]
+            model = _linear(LogisticRegression(C=c, max_iter=5000), x[train], y[train], FEATURES)
+            out[test] = model.probabilities(x[test])
+        return out
+
+    def top1(prob: np.ndarray) -> float:
+        hits = [
+            r.labels[int(np.argmax(prob[groups == i]))]
+            for i, r in enumerate(usable)
+            if r.case.answerable
+        ]
+        return float(np.mean(hits))
+
+    scores = {c: top1(sentence_oof(c)) for c in C_GRID}
+    best_c = max(C_GRID, key=lambda c: (scores[c], -abs(np.log(c))))
+    oof = sentence_oof(best_c)
+    sentence = _linear(
+        LogisticRegression(C=best_c, max_iter=5000),
+        x[answerable_rows],
+        y[answerable_rows],
+        FEATURES,
+    )
+
+    # The answerable model learns from held-out sentence probabilities.
+    q_rows = []
+    for i, r in enumerate(usable):
+        _set_probabilities(r.analysis, oof[groups == i])
+        q_rows.append(answerer.question_row(r.analysis))
+    qx = np.vstack(q_rows)
+    qy = np.array([1.0 if r.case.answerable else 0.0 for r in usable])
+    # A question whose names or numbers occur in no passage is refused before the model
+    # sees it; the answerable model learns the rest.
+    ruled = np.array([bool(missing_key_terms(r.analysis)) for r in usable])
+    case_split = _case_folds(split, groups, len(usable))
+    q_oof = np.zeros(len(usable))
+    for train, test in case_split:
+        train = train[~ruled[train]]
+        model = _linear(
+            LogisticRegression(C=1.0, max_iter=5000), qx[train], qy[train], QUESTION_FEATURES
+        )
+        q_oof[test] = model.probabilities(qx[test])
+    answerable = _linear(
+        LogisticRegression(C=1.0, max_iter=5000), qx[~ruled], qy[~ruled], QUESTION_FEATURES
+    )
+    q_oof[ruled] = 0.0  # refused by the rule whatever the model says
+
+    answer_at, abstention = _answer_threshold(q_oof, qy, max_over_refusal)
+    extra, share, composed = _extra_thresholds(answerer, usable, oof, groups, q_oof >= answer_at)
+    cv = {
+        "folds": folds,
+        "seed": seed,
+        "C": best_c,
+        "top1_fact_by_C": {str(c): round(v, 4) for c, v in scores.items()},
+        "top1_fact": round(scores[best_c], 4),
+        **abstention,
+        **composed,
+        "cases": len(usable),
+        "sentences": int(len(y)),
+        "positives": int(y.sum()),
+    }
+    model = AnswererModel(
+        sentence=sentence,
+        answerable=answerable,
+        thresholds=Thresholds(answer=answer_at, extra=extra, extra_share=share),
+        fitted={"command": "briefing fit", **(provenance or {}), "cv": cv},
+    )
+    return FitReport(model=model, cv=cv)
+
+
+def _linear(estimator: Any, x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> LinearModel:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    estimator.fit((x - mean) / scale, y)
+    return LinearModel(
+        features=tuple(names),
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        coef=tuple(float(v) for v in estimator.coef_[0]),
+        intercept=float(estimator.intercept_[0]),
+    )
+
+
+def _case_folds(split, groups: np.ndarray, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The sentence folds as case folds (a case's rows are all in one fold)."""
+    out = []
+    for _, test in split:
+        held = np.unique(groups[test])
+        out.append((np.setdiff1d(np.arange(n), held), held))
+    return out
+
+
+def _set_probabilities(analysis: Analysis, probabilities: np.ndarray) -> None:
+    for candidate, p in zip(analysis.candidates, probabilities, strict=True):
+        candidate.probability = float(p)
+
+
+def _answer_threshold(
+    p: np.ndarray, answerable: np.ndarray, max_over_refusal: float
+) -> tuple[float, dict[str, float]]:
+    """The threshold with the best abstention F1 whose over-refusal stays in bounds."""
+    best: tuple[float, float, float] | None = None
+    for t in ANSWER_GRID:
+        refused = p < t
+        tp = float(np.sum(refused & (answerable == 0)))
+        fp = float(np.sum(refused & (answerable == 1)))
+        fn = float(np.sum(~refused & (answerable == 0)))
+        over = fp / max(1.0, float(np.sum(answerable == 1)))
+        if over > max_over_refusal:
+            continue
+        f1 = 2 * tp / max(1.0, 2 * tp + fp + fn)
+        if best is None or f1 > best[1] + 1e-9:
+            best = (t, f1, over)
+    if best is None:
+        return ANSWER_GRID[0], {"abstention_f1": 0.0, "over_refusal": 0.0}
+    return best[0], {"abstention_f1": round(best[1], 4), "over_refusal": round(best[2], 4)}
+
+
+def _extra_thresholds(
+    answerer: OfflineAnswerer,
+    rows: Sequence[_Row],
+    oof: np.ndarray,
+    groups: np.ndarray,
+    answered: np.ndarray,
+) -> tuple[float, float, dict[str, float]]:
+    """``extra`` and ``extra_share`` maximising all-facts + F1_WEIGHT x token F1."""
+    from .answering.compose import compose
+    from .answering.selection import select
+
+    best: tuple[float, float, float, dict[str, float]] | None = None
+    for extra in EXTRA_GRID:
+        for share in SHARE_GRID:
+            facts, f1, lead = [], [], []
+            for i, r in enumerate(rows):
+                if not r.case.answerable:
+                    continue
+                if not answered[i]:
+                    facts.append(0.0)
+                    f1.append(0.0)
+                    continue
+                _set_probabilities(r.analysis, oof[groups == i])
+                chosen = select(
+                    r.analysis.profile,
+                    r.analysis.candidates,
+                    answerer.limits,
+                    extra=extra,
+                    extra_share=share,
+                )
+                statements, _ = compose(r.analysis.profile, chosen, disagreement=False)
+                text = " ".join(s.text for s in statements)
+                facts.append(0.0 if metrics.missing_facts(text, r.case.required_facts) else 1.0)
+                f1.append(metrics.token_f1(text, r.case.reference_answer) or 0.0)
+                lead.append(
+                    1.0
+                    if any(metrics.fact_found(statements[0].text, f) for f in r.case.required_facts)
+                    else 0.0
+                )
+            score = float(np.mean(facts) + F1_WEIGHT * np.mean(f1))
+            figures = {
+                "all_facts": round(float(np.mean(facts)), 4),
+                "token_f1": round(float(np.mean(f1)), 4),
+                "first_sentence_answers": round(float(np.mean(lead)), 4) if lead else 0.0,
+            }
+            if best is None or score > best[2] + 1e-9:
+                best = (extra, share, score, figures)
+    assert best is not None
+    return best[0], best[1], best[3]
+
+
+def prior_model() -> AnswererModel:
+    """The model used before any fit: rank sentences by MiniLM similarity alone, never
+    abstain on the learned score. Only ``briefing fit`` uses it (to answer the earlier
+    turns of multi-turn cases when no fitted model exists yet)."""
+    n = len(FEATURES)
+    coef = [0.0] * n
+    coef[FEATURES.index("sim")] = 8.0
+    sentence = LinearModel(FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef), -4.0)
+    m = len(QUESTION_FEATURES)
+    answerable = LinearModel(QUESTION_FEATURES, (0.0,) * m, (1.0,) * m, (0.0,) * m, 3.0)
+    return AnswererModel(sentence=sentence, answerable=answerable, fitted={"prior": True})
