@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.config import Settings
 from briefing.grounding import RELEVANCE_THRESHOLD, Evidence, FeatureRelevance, question_coverage
 
 SUMMIT_AGREEMENT = Evidence(
@@ -26,6 +27,7 @@ def relevance(embeddings) -> FeatureRelevance:
 
 def test_threshold_is_stated_once():
     assert RELEVANCE_THRESHOLD == 0.45
+    assert Settings(_env_file=None).llm_min_relevance == RELEVANCE_THRESHOLD
 
 
 def test_question_coverage_ignores_question_words():
