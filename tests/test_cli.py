@@ -84,3 +84,38 @@ def test_bad_option_values_name_the_setting_without_a_traceback(env) -> None:
     out = run({**env, "BRIEFING_TOP_K": "many"}, "status")
     assert out.returncode == 2
     assert "top_k" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_ask_with_a_slow_or_a_chatty_llm_server(env) -> None:
+    from fakes import FakeOpenAIServer, Reply
+
+    with FakeOpenAIServer() as server:
+        llm = {
+            **env,
+            "BRIEFING_LLM_BASE_URL": server.url,
+            "BRIEFING_LLM_MODEL": "fake-model",
+            "BRIEFING_LLM_API_KEY": "sk-cli-secret-777",
+        }
+        server.queue(Reply("too late", delay=3.0))
+        slow = run({**llm, "BRIEFING_LLM_TIMEOUT_S": "1"}, "ask", "--backend", "openai", "When?")
+        assert slow.returncode == 2
+        assert f"at {server.url} is running but did not answer within 1 s" in slow.stderr
+        assert "cannot reach" not in slow.stderr and ".." not in slow.stderr
+        assert "Traceback" not in slow.stderr
+        assert len(server.requests) == 1  # no retry queued behind the busy server
+
+        server.queue("The licences are valid for one year [1].")
+        debug = run(
+            {**llm, "BRIEFING_LOG_LEVEL": "debug"},
+            "ask",
+            "--backend",
+            "openai",
+            "How long are the first general licences valid?",
+        )
+        assert debug.returncode == 0, debug.stderr
+        assert "prompt to" in debug.stderr and '<passage id="1">' in debug.stderr
+        assert "raw reply" in debug.stderr and "valid for one year [1]." in debug.stderr
+        assert "sk-cli-secret-777" not in debug.stderr + debug.stdout
+        quiet = run(llm, "status")
+        assert "DEBUG" not in quiet.stderr

@@ -128,7 +128,7 @@ class Assistant:
 
         chat_model = make_chat_model(settings)
         self._answerer = self._answerer or LLMAnswerer.from_settings(
-            settings, chat_model=chat_model
+            settings, chat_model=chat_model, embeddings=self.embeddings
         )
         self._rewriter = self._rewriter or LLMQueryRewriter(chat_model)
 

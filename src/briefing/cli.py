@@ -25,7 +25,14 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
-    from .config import apply_runtime_defaults
+    from .config import apply_runtime_defaults, load_settings
+    from .errors import ConfigError
+    from .logs import configure_logging
 
     apply_runtime_defaults()
+    try:
+        level = load_settings().log_level
+    except ConfigError:
+        level = "warning"  # the command itself reports the bad setting, naming it
+    configure_logging(level)
     build_app()()

@@ -83,7 +83,14 @@ class Settings(BaseSettings):
         "offline",
         description="offline = extractive answerer (no model); openai / ollama = LLM backends.",
     )
-    max_answer_words: int = Field(120, ge=20, description="Soft cap on answer length.")
+    max_answer_words: int = Field(
+        120,
+        ge=20,
+        description=(
+            "Answer length in words: a soft cap for the offline answerer, a hard one (whole "
+            "sentences) on LLM answers."
+        ),
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible base URL (vLLM, llama.cpp, LM Studio, Ollama /v1)."
@@ -93,7 +100,41 @@ class Settings(BaseSettings):
         SecretStr("not-needed"), description="API key for the LLM backend."
     )
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="LLM sampling temperature.")
-    llm_timeout_s: float = Field(60.0, gt=0, description="LLM request timeout in seconds.")
+    llm_timeout_s: float = Field(
+        180.0,
+        gt=0,
+        description=(
+            "Seconds to wait for the LLM's reply (read timeout; connecting gives up after "
+            "at most 10 s). Small local models on this 2-core machine took 24-58 s "
+            "(Qwen2.5-Coder 0.5B Q4) and 35-120 s (1.5B) per answer, so 180 s leaves "
+            "headroom; a hosted API answers in a few seconds."
+        ),
+    )
+    llm_max_retries: int = Field(
+        2,
+        ge=0,
+        description=(
+            "Retries of an LLM request after a connection failure or HTTP 429/5xx, with "
+            "backoff (0.5 s, 1 s, ...)."
+        ),
+    )
+    llm_retry_on_timeout: bool = Field(
+        False,
+        description=(
+            "Also retry after a read timeout. Off: a slow server is still computing the "
+            "first request, and a retry would queue behind it."
+        ),
+    )
+    llm_min_relevance: float = Field(
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "LLM backends: drop a supported sentence whose relevance to the question "
+            "(0.6 x MiniLM similarity + 0.4 x question-word coverage) is below this; 0 "
+            "keeps every supported sentence."
+        ),
+    )
     llm_flag_unsupported: bool = Field(
         False,
         description=(
@@ -103,6 +144,15 @@ class Settings(BaseSettings):
     )
     ollama_base_url: str = Field(
         "http://127.0.0.1:11434", description="Ollama server for the native `ollama` backend."
+    )
+
+    # --- diagnostics -----------------------------------------------------------------
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "warning",
+        description=(
+            "Level of the `briefing` loggers in the CLI and web server. debug logs each "
+            "LLM prompt and raw reply (never the API key)."
+        ),
     )
 
     # --- web -----------------------------------------------------------------------

@@ -180,8 +180,9 @@ def test_connection_refused_names_the_url(passages):
     url = f"http://127.0.0.1:{_closed_port()}/v1"
     answerer = LLMAnswerer(make_chat_model(settings_for(url), max_retries=0))
 
-    with pytest.raises(BackendError, match="cannot reach " + url):
+    with pytest.raises(BackendError, match="cannot reach " + url) as err:
         answerer.answer(QUESTION, passages)
+    assert "Is the server running" in str(err.value) and ".." not in str(err.value)
     with pytest.raises(BackendError, match="cannot reach " + url):
         list(answerer.stream(QUESTION, passages))
 

@@ -143,11 +143,20 @@ def test_error_mid_stream_is_a_backend_error(fake_ollama, answerer, passages):  
     assert "error was encountered while running the model" in str(err.value)
 
 
-def test_server_error_before_stream(fake_ollama, answerer, passages):  # noqa: F811
+def test_server_error_before_stream(fake_ollama, passages):  # noqa: F811
+    answerer = LLMAnswerer.from_settings(ollama_settings(fake_ollama.url, llm_max_retries=0))
     fake_ollama.fail_next(500, "llama runner process has terminated")
 
     with pytest.raises(BackendError, match="HTTP 500.*llama runner process has terminated"):
         answerer.answer(QUESTION, passages)
+
+
+def test_server_error_is_retried_then_answered(fake_ollama, answerer, passages):  # noqa: F811
+    fake_ollama.fail_next(500, "llama runner process has terminated")
+    fake_ollama.queue(GOOD_REPLY)
+
+    answer = answerer.answer(QUESTION, passages)
+    assert not answer.abstained and len(answer.statements) == 2
 
 
 def test_fake_speaks_the_non_streaming_and_model_endpoints(fake_ollama):  # noqa: F811

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from evalkit import answer, chunk, citation
 
 from briefing.evaluation import metrics
-from briefing.types import Statement
+from briefing.types import Citation, Statement
 
 EVIDENCE = [("licences", "three magnet makers"), ("timeline", "9 October 2025")]
 
@@ -100,6 +102,55 @@ def test_citation_scores_alce():
     assert any("citation [3] not needed" in w for w in scores.why)
     assert any("unsupported sentence" in w and "two years" in w for w in scores.why)
     assert any("uncited sentence" in w for w in scores.why)
+
+
+def _sourced(marker: int, quote: str, source: str) -> Citation:
+    return replace(citation(marker, quote), source=source, title="JL Mag Rare-Earth")
+
+
+def test_citation_metric_tells_a_swapped_name():
+    # The recorded answer "Xi Jinping [1]" to "Who is the chairman of JL Mag Rare-Earth?"
+    # scored citation precision 1.0: both of its words are in the quote.
+    quote = "Xi Jinping visited JL Mag Rare-Earth in 2019, the South China Morning Post reported."
+    fragment = answer(
+        "Xi Jinping [1]",
+        (Statement("Xi Jinping", (1,)),),
+        (_sourced(1, quote, "South China Morning Post (SCMP)"),),
+        question="Who is the chairman of JL Mag Rare-Earth?",
+    )
+    scores = metrics.citation_scores(fragment)
+    assert scores.precision == 0.0 and scores.recall == 0.0
+    assert any("'chairman'" in w for w in scores.why)
+
+    chair = "Cai Baogui is the chairman of JL Mag Rare-Earth."
+    swapped = answer(
+        "…",
+        (Statement("Xi Jinping is the chairman of JL Mag Rare-Earth.", (1,)),),
+        (_sourced(1, chair, "SCMP"),),
+    )
+    scores = metrics.citation_scores(swapped)
+    assert scores.recall == 0.0
+    assert any("name 'Xi' is in no cited passage" in w for w in scores.why)
+
+
+def test_citation_metric_tells_a_borrowed_source():
+    quote = (
+        "Caixin reported on 12 June 2025 that JL Mag had received export licences for the US, "
+        "Europe and Southeast Asia."
+    )
+    cited = (_sourced(1, quote, "South China Morning Post (SCMP)"),)
+    borrowed = "Reuters reports that JL Mag has received export licences for the US and Europe."
+    scores = metrics.citation_scores(answer("…", (Statement(borrowed, (1,)),), cited))
+    assert scores.recall == 0.0 and any("attributed to 'Reuters'" in w for w in scores.why)
+    own = borrowed.replace("Reuters reports", "Caixin reported")
+    assert metrics.citation_scores(answer("…", (Statement(own, (1,)),), cited)).recall == 1.0
+    # The offline answerer's "According to <source>, ..." names the citation's source.
+    offline = answer(
+        "…",
+        (Statement("According to Reuters, the firms are JL Mag and Ningbo Yunsheng.", (1,)),),
+        (_sourced(1, "The firms are JL Mag, Ningbo Yunsheng and Zhong Ke San Huan.", "Reuters"),),
+    )
+    assert metrics.citation_scores(offline).precision == 1.0
 
 
 def test_citation_marker_pointing_nowhere():

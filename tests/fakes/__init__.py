@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from .ollama_server import FakeOllamaServer
-from .openai_server import FakeOpenAIServer
+from .openai_server import FakeOpenAIServer, Reply
 
-__all__ = ["FakeOllamaServer", "FakeOpenAIServer", "fake_ollama", "fake_openai"]
+__all__ = ["FakeOllamaServer", "FakeOpenAIServer", "Reply", "fake_ollama", "fake_openai"]
 
 
 @pytest.fixture

@@ -11,8 +11,10 @@ real ``langchain-openai`` client, ``httpx`` and sockets are exercised end to end
 
 Script it with a queue of replies (:meth:`FakeOpenAIServer.queue`), a function from the
 received messages to the reply text (:meth:`FakeOpenAIServer.reply_with`), or an HTTP
-error (:meth:`FakeOpenAIServer.fail_next`). Every request body is recorded in
-``requests`` so a test can assert what the prompt contained.
+error (:meth:`FakeOpenAIServer.fail_next`). A queued :class:`Reply` can also end with
+``finish_reason="length"`` (a reply cut at the token limit) or wait ``delay`` seconds
+before answering (a slow server). Every request body is recorded in ``requests`` so a
+test can assert what the prompt contained.
 
 Usage::
 
@@ -23,16 +25,28 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Messages = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A scripted reply: its text, how it ends, and how long the server thinks first."""
+
+    text: str
+    finish_reason: str = "stop"
+    delay: float = 0.0
+
 
 _MAX_BODY = 2_000_000
 _TOKEN = re.compile(r"\S+\s*|\s+")
@@ -44,7 +58,7 @@ class FakeOpenAIServer:
     def __init__(self, *, model: str = "fake-model") -> None:
         self.model = model
         self.requests: list[dict[str, Any]] = []
-        self._replies: deque[str] = deque()
+        self._replies: deque[Reply] = deque()
         self._failures: deque[tuple[int, str]] = deque()
         self._responder: Callable[[Messages], str] | None = None
         self._lock = threading.Lock()
@@ -52,10 +66,10 @@ class FakeOpenAIServer:
         self._thread: threading.Thread | None = None
 
     # --- scripting ------------------------------------------------------------------
-    def queue(self, *replies: str) -> None:
-        """Answer the next requests with these texts, in order (before any responder)."""
+    def queue(self, *replies: str | Reply) -> None:
+        """Answer the next requests with these replies, in order (before any responder)."""
         with self._lock:
-            self._replies.extend(replies)
+            self._replies.extend(r if isinstance(r, Reply) else Reply(r) for r in replies)
 
     def reply_with(self, responder: Callable[[Messages], str]) -> None:
         """Answer every request (once the queue is empty) with ``responder(messages)``."""
@@ -71,15 +85,16 @@ class FakeOpenAIServer:
         """The ``messages`` of the latest chat completion request."""
         return self.requests[-1]["messages"]
 
-    def _next_reply(self, messages: Messages) -> tuple[int, str]:
+    def _next_reply(self, messages: Messages) -> tuple[int, Reply]:
         with self._lock:
             if self._failures:
-                return self._failures.popleft()
+                status, message = self._failures.popleft()
+                return status, Reply(message)
             if self._replies:
                 return 200, self._replies.popleft()
         if self._responder is not None:
-            return 200, self._responder(messages)
-        return 500, "FakeOpenAIServer: no reply scripted for this request"
+            return 200, Reply(self._responder(messages))
+        return 500, Reply("FakeOpenAIServer: no reply scripted for this request")
 
     # --- lifecycle ------------------------------------------------------------------
     @property
@@ -157,13 +172,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "'messages' must be a list")
             return
         self.fake.requests.append(body)
-        status, text = self.fake._next_reply(body["messages"])
+        status, reply = self.fake._next_reply(body["messages"])
+        if reply.delay:
+            time.sleep(reply.delay)
+        # The client may have given up waiting (a timeout test): nothing to answer then.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._answer(body, status, reply)
+
+    def _answer(self, body: dict[str, Any], status: int, reply: Reply) -> None:
         if status != 200:
-            self._error(status, text)
+            self._error(status, reply.text)
         elif body.get("stream"):
-            self._stream(body, text)
+            self._stream(body, reply)
         else:
-            self._complete(body, text)
+            self._complete(body, reply)
 
     def _base(self, body: dict[str, Any], kind: str) -> dict[str, Any]:
         return {
@@ -184,20 +206,22 @@ class _Handler(BaseHTTPRequestHandler):
             "total_tokens": prompt + completion,
         }
 
-    def _complete(self, body: dict[str, Any], text: str) -> None:
+    def _complete(self, body: dict[str, Any], reply: Reply) -> None:
+        text = reply.text
         payload = self._base(body, "chat.completion")
         payload["choices"] = [
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": text},
                 "logprobs": None,
-                "finish_reason": "stop",
+                "finish_reason": reply.finish_reason,
             }
         ]
         payload["usage"] = self._usage(body, text)
         self._send_json(200, payload)
 
-    def _stream(self, body: dict[str, Any], text: str) -> None:
+    def _stream(self, body: dict[str, Any], reply: Reply) -> None:
+        text = reply.text
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -213,7 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
         event({"role": "assistant", "content": ""}, None)
         for token in _TOKEN.findall(text):
             event({"content": token}, None)
-        event({}, "stop")
+        event({}, reply.finish_reason)
         if (body.get("stream_options") or {}).get("include_usage"):
             usage = self._base(body, "chat.completion.chunk")
             usage["choices"] = []

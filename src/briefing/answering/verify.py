@@ -1,34 +1,42 @@
 """Check an LLM reply against the passages it was given, and turn it into an Answer.
 
-A model's citations are claims, not facts. This module parses the reply into sentences
-and their ``[n]`` markers, then:
+A model's citations are claims, not facts. The reply is parsed into sentences and their
+``[n]`` markers (:mod:`briefing.answering.reply`, both marker conventions), then:
 
-1. removes markers that point to no passage (``[7]`` when there were 5 passages);
-2. gives an uncited sentence the passage that supports it, when exactly such a passage
-   exists (small local models often forget a marker), else treats it as unsupported;
-3. checks each sentence against its cited passages with
-   :func:`briefing.answering.support.is_supported`; an unsupported sentence is dropped
-   (default) or kept with ``supported=False`` (``flag_unsupported=True``), and
-   ``Answer.reason`` says which;
-4. builds one :class:`~briefing.types.Citation` per distinct (passage, quote): the quote is
-   the passage sentence(s) that best support the statement, with exact character spans
+1. a reply cut off at the token limit (``truncated=True``) loses its unfinished last
+   sentence; markers pointing to no passage (``[7]`` of 5) are removed;
+2. a lead-in that states nothing ("The summit agreed on the following:") is dropped;
+3. each sentence is checked against its cited passages with the shared support rule
+   (:func:`briefing.grounding.check_support`: numbers, names, dates, attributions,
+   wording; fragments read with the question). A sentence its cited passages do not
+   support, or one without markers, is given the one passage that does support it, if any
+   (small models number list items, not passages); otherwise it is dropped (default) or
+   kept with ``supported=False`` (``flag_unsupported=True``);
+4. a supported sentence must be about the question: ``relevance.score`` at least
+   ``min_relevance`` (:mod:`briefing.grounding.relevance`), else it is dropped;
+5. a sentence that repeats an earlier one (no content word or number of its own) is
+   removed, and the answer is cut to ``max_words`` words at a sentence boundary;
+6. one :class:`~briefing.types.Citation` is built per distinct (passage, quote): the quote
+   is the passage sentence(s) that best support the statement, with exact character spans
    into the document text, and markers are renumbered 1..m in order of first use.
 
-The sentinel reply (:data:`~briefing.answering.prompt.INSUFFICIENT_EVIDENCE`) or a reply
-with no surviving sentence gives an abstained Answer listing the nearest sources.
+``Answer.reason`` lists everything removed, moved, dropped or flagged. The sentinel reply
+(:data:`~briefing.answering.prompt.INSUFFICIENT_EVIDENCE`) or a reply with no surviving
+sentence gives an abstained Answer listing the nearest sources.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from ..corpus.sentences import sentence_spans
+from ..grounding import RELEVANCE_THRESHOLD, Evidence, Relevance, check_support
 from ..text import THINK_BLOCK, content_words, numbers
 from ..types import Answer, Citation, Passage, Statement
 from .citations import citation_for_span
 from .prompt import INSUFFICIENT_EVIDENCE
-from .support import is_supported
+from .reply import is_finished, parse_reply
 
 __all__ = [
     "ABSTAIN_TEXT",
@@ -41,51 +49,6 @@ __all__ = [
 ]
 
 ABSTAIN_TEXT = "The documents do not contain enough evidence to answer this question."
-
-# "[1]", "[1, 2]", "[1-3]", "[passage 2]"; the inner group holds the numbers.
-_MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;\-–]\s*\d+)*)\s*\]", re.IGNORECASE)
-_MARKER_RUN = r"(?:\s*\[\s*(?:passages?\s*)?\d+(?:\s*[,;\-–]\s*\d+)*\s*\])+"
-# Markers written after the full stop ("... in 2025. [1]") move before it ("... in 2025 [1].").
-_TRAILING_MARKERS = re.compile(r"([.!?])(" + _MARKER_RUN + ")", re.IGNORECASE)
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
-_WORDLIKE = re.compile(r"[A-Za-z0-9]")
-
-
-def _expand(group: str) -> list[int]:
-    """``"1, 3-4"`` -> ``[1, 3, 4]`` (ranges capped so "[1-9999]" cannot explode)."""
-    out: list[int] = []
-    for part in re.split(r"\s*[,;]\s*", group.strip()):
-        bounds = re.split(r"\s*[\-–]\s*", part)
-        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
-            low, high = int(bounds[0]), int(bounds[1])
-            out.extend(range(low, min(high, low + 20) + 1))
-        elif part.isdigit():
-            out.append(int(part))
-    return out
-
-
-def parse_reply(reply: str) -> list[tuple[str, tuple[int, ...]]]:
-    """Split a model reply into ``(sentence without markers, markers in order)`` pairs.
-
-    Sentences are found with :func:`briefing.corpus.sentences.sentence_spans`, the same
-    splitter the corpus and the offline answerer use. Markers standing alone after a
-    sentence belong to that sentence.
-    """
-    text = THINK_BLOCK.sub("", reply)
-    text = _TRAILING_MARKERS.sub(lambda m: " " + m.group(2).strip() + m.group(1), text)
-    parsed: list[tuple[str, tuple[int, ...]]] = []
-    for start, end in sentence_spans(text):
-        piece = text[start:end]
-        markers = tuple(n for m in _MARKER.finditer(piece) for n in _expand(m.group(1)))
-        body = _SPACE_BEFORE_PUNCT.sub(r"\1", _MARKER.sub("", piece))
-        body = " ".join(body.split()).strip()
-        if not _WORDLIKE.search(body):
-            if parsed and markers:  # a run of markers on its own: the previous sentence's
-                prev_text, prev_markers = parsed[-1]
-                parsed[-1] = (prev_text, prev_markers + markers)
-            continue
-        parsed.append((body, markers))
-    return parsed
 
 
 def _match(sentence: str, candidate: str) -> float:
@@ -177,6 +140,10 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _quoted(sentences: Sequence[str]) -> str:
+    return "; ".join(f'"{_short(s)}"' for s in sentences)
+
+
 def _contributes(sentence: str, text: str) -> bool:
     """True when ``text`` holds one of the sentence's figures or 30% of its content words."""
     if numbers(sentence) & numbers(text):
@@ -186,23 +153,133 @@ def _contributes(sentence: str, text: str) -> bool:
     return bool(words) and sum(1 for w in words if w in available) / len(words) >= 0.3
 
 
-def _check(sentence: str, cited: list[int], texts: list[str]) -> list[int] | None:
-    """The markers to keep if ``sentence`` is supported by the cited passages, else None.
+@dataclass
+class _Review:
+    """What verification did to a reply, for ``Answer.reason`` (notes in order of steps)."""
 
-    A marker is kept when its passage contributes to the sentence -- it holds one of the
-    sentence's figures or at least 30% of its content words, so each side of a
-    disagreement keeps its source -- or when the others do not support the sentence
-    without it. A passage with little in common with the sentence loses its marker.
-    """
-    chosen = [texts[m - 1] for m in cited]
-    if not is_supported(sentence, chosen):
-        return None
-    kept = []
-    for m in cited:
-        others = [texts[o - 1] for o in cited if o != m]
-        if _contributes(sentence, texts[m - 1]) or not is_supported(sentence, others):
-            kept.append(m)
-    return kept or cited
+    question: str
+    evidence: list[Evidence]
+    flag_unsupported: bool
+    relevance: Relevance | None
+    min_relevance: float
+    notes: list[str] = field(default_factory=list)
+    bad_markers: list[int] = field(default_factory=list)
+    fillers: list[str] = field(default_factory=list)
+    unsupported: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why)
+    off_topic: list[str] = field(default_factory=list)
+    repeated: int = 0
+    recited: dict[str, int] = field(default_factory=dict)  # "moved" / "added" -> count
+    capped: tuple[int, int] | None = None  # (word limit, sentences cut)
+    kept: list[tuple[str, list[int], bool]] = field(default_factory=list)
+
+    def _supported(self, sentence: str, cited: list[int]) -> tuple[bool, str]:
+        check = check_support(
+            sentence, [self.evidence[m - 1] for m in cited], question=self.question
+        )
+        return check.supported, "; ".join(check.problems)
+
+    def _prune(self, sentence: str, cited: list[int]) -> list[int]:
+        """Keep a marker when its passage contributes (a figure or 30% of the words, so each
+        side of a disagreement keeps its source) or the others do not support it alone."""
+        kept = []
+        for m in cited:
+            others = [o for o in cited if o != m]
+            if _contributes(sentence, self.evidence[m - 1].text) or not (
+                others and self._supported(sentence, others)[0]
+            ):
+                kept.append(m)
+        return kept or cited
+
+    def cite(self, sentence: str, cited: list[int]) -> tuple[list[int] | None, str]:
+        """The markers that support ``sentence`` and how they were found ("cited", "moved"
+        to another passage, "added" to an uncited sentence), or None and why not."""
+        why = "it cites no passage"
+        if cited:
+            ok, why = self._supported(sentence, cited)
+            if ok:
+                return self._prune(sentence, cited), "cited"
+        n = len(self.evidence)
+        best = max(range(1, n + 1), key=lambda m: _match(sentence, self.evidence[m - 1].text))
+        if best not in cited and self._supported(sentence, [best])[0]:
+            return [best], "moved" if cited else "added"
+        return None, why
+
+    def is_repeat(self, sentence: str) -> bool:
+        """True when an earlier kept sentence already says everything ``sentence`` says."""
+        own = set(content_words(sentence)) | numbers(sentence)
+        return any(own <= set(content_words(s)) | numbers(s) for s, _, _ in self.kept)
+
+    def review(self, sentence: str, markers: tuple[int, ...]) -> None:
+        """Check one sentence and keep, flag or drop it."""
+        if not content_words(sentence):
+            return  # a fragment such as "1." or "Sources:" states nothing to check
+        n = len(self.evidence)
+        self.bad_markers.extend(m for m in markers if not 1 <= m <= n)
+        if sentence.rstrip().endswith(":"):
+            self.fillers.append(sentence)
+            return
+        cited = list(dict.fromkeys(m for m in markers if 1 <= m <= n))
+        supported_by, how = self.cite(sentence, cited)
+        if supported_by is not None and self.relevance is not None and self.min_relevance > 0:
+            cited_evidence = [self.evidence[m - 1] for m in supported_by]
+            if self.relevance.score(self.question, sentence, cited_evidence) < self.min_relevance:
+                self.off_topic.append(sentence)
+                return
+        if self.is_repeat(sentence):
+            self.repeated += 1
+        elif supported_by is not None:
+            self.kept.append((sentence, supported_by, True))
+            if how != "cited":
+                self.recited[how] = self.recited.get(how, 0) + 1
+        else:
+            self.unsupported.append((sentence, how))
+            if self.flag_unsupported:
+                self.kept.append((sentence, cited, False))
+
+    def cap(self, max_words: int | None) -> None:
+        """Keep whole sentences up to ``max_words`` words (the first one always)."""
+        if not max_words:
+            return
+        total = 0
+        for index, (sentence, _, _) in enumerate(self.kept):
+            total += len(sentence.split())
+            if index and total > max_words:
+                self.capped = (max_words, len(self.kept) - index)
+                self.kept = self.kept[:index]
+                return
+
+    def reason(self) -> list[str]:
+        notes = list(self.notes)
+        if self.bad_markers:
+            listed = ", ".join(f"[{m}]" for m in dict.fromkeys(self.bad_markers))
+            notes.insert(0, f"removed markers pointing to no passage: {listed}")
+        if self.recited.get("moved"):
+            notes.append(
+                f"moved the citation of {self.recited['moved']} sentence(s) to the passage "
+                "that supports it (the cited one does not)"
+            )
+        if self.recited.get("added"):
+            notes.append(f"added a citation to {self.recited['added']} uncited sentence(s)")
+        if self.fillers:
+            notes.append(f"dropped a lead-in that states nothing: {_quoted(self.fillers)}")
+        if self.unsupported:
+            verb = "flagged" if self.flag_unsupported else "dropped"
+            listed = "; ".join(f'"{_short(s)}" ({why})' for s, why in self.unsupported)
+            notes.append(
+                f"{verb} {len(self.unsupported)} sentence(s) not supported by the cited "
+                f"passages: {listed}"
+            )
+        if self.off_topic:
+            notes.append(
+                f"dropped {len(self.off_topic)} sentence(s) off the question (relevance "
+                f"< {self.min_relevance:.2f}): {_quoted(self.off_topic)}"
+            )
+        if self.repeated:
+            notes.append(f"removed {self.repeated} repeated sentence(s)")
+        if self.capped:
+            limit, cut = self.capped
+            notes.append(f"cut to the {limit}-word limit: dropped the last {cut} sentence(s)")
+        return notes
 
 
 def verify_reply(
@@ -213,11 +290,21 @@ def verify_reply(
     backend: str,
     flag_unsupported: bool = False,
     nearest_k: int = 3,
+    truncated: bool = False,
+    max_words: int | None = None,
+    relevance: Relevance | None = None,
+    min_relevance: float = RELEVANCE_THRESHOLD,
 ) -> Answer:
     """Validate ``reply`` (written against ``passages`` numbered 1..n) into a cited Answer.
 
-    ``flag_unsupported`` keeps unsupported sentences with ``supported=False`` instead of
-    dropping them. ``Answer.reason`` lists what was removed, added, dropped or flagged.
+    Args:
+        flag_unsupported: keep unsupported sentences with ``supported=False`` instead of
+            dropping them.
+        truncated: the model stopped at its token limit (``finish_reason == "length"``); an
+            unfinished last sentence is dropped.
+        max_words: cut the answer to this many words at a sentence boundary (None: no cap).
+        relevance: scores each supported sentence against the question; below
+            ``min_relevance`` it is dropped. None (or ``min_relevance=0``) skips the check.
     """
     cleaned = THINK_BLOCK.sub("", reply).strip()
     if not cleaned or cleaned.lstrip("*_`\"' ").startswith(INSUFFICIENT_EVIDENCE):
@@ -226,44 +313,27 @@ def verify_reply(
             question, passages, reason=f"{backend}: {why}.", backend=backend, nearest_k=nearest_k
         )
     cleaned = cleaned.replace(INSUFFICIENT_EVIDENCE, "")
-    texts = [p.chunk.text for p in passages]
-    n = len(passages)
-    notes: list[str] = []
-    bad_markers: list[int] = []
-    dropped: list[str] = []
-    kept: list[tuple[str, list[int], bool]] = []  # (sentence, passage numbers, supported)
-
-    for sentence, markers in parse_reply(cleaned):
-        if not content_words(sentence):
-            continue  # a fragment such as "1." or "Sources:" states nothing to check
-        cited = list(dict.fromkeys(m for m in markers if 1 <= m <= n))
-        bad_markers.extend(m for m in markers if not 1 <= m <= n)
-        if not cited:
-            best = max(range(1, n + 1), key=lambda m: _match(sentence, texts[m - 1]), default=0)
-            if best and is_supported(sentence, [texts[best - 1]]):
-                cited = [best]
-                notes.append(f"added citation [{best}] to an uncited sentence")
-        supported_by = _check(sentence, cited, texts) if cited else None
-        if supported_by is not None:
-            kept.append((sentence, supported_by, True))
-        elif flag_unsupported:
-            kept.append((sentence, cited, False))
-            dropped.append(sentence)
-        else:
-            dropped.append(sentence)
-
-    if bad_markers:
-        listed = ", ".join(f"[{m}]" for m in dict.fromkeys(bad_markers))
-        notes.insert(0, f"removed markers pointing to no passage: {listed}")
-    if dropped:
-        verb = "flagged" if flag_unsupported else "dropped"
-        quoted = "; ".join(f'"{_short(s)}"' for s in dropped)
-        notes.append(
-            f"{verb} {len(dropped)} sentence(s) not supported by the cited passages: {quoted}"
+    review = _Review(
+        question=question,
+        evidence=[Evidence.from_passage(p) for p in passages],
+        flag_unsupported=flag_unsupported,
+        relevance=relevance,
+        min_relevance=min_relevance,
+    )
+    parsed = parse_reply(cleaned)
+    if truncated:
+        cut = parsed.pop() if parsed and not is_finished(parsed[-1][0]) else None
+        review.notes.append(
+            "the reply was cut off at the model's token limit"
+            + (f"; dropped its unfinished last sentence {_quoted([cut[0]])}" if cut else "")
         )
+    for sentence, markers in parsed:
+        review.review(sentence, markers)
+    review.cap(max_words)
+    notes = review.reason()
 
-    if not any(ok for _, _, ok in kept):
-        why = "no sentence of the model's answer was supported by the passages"
+    if not any(ok for _, _, ok in review.kept):
+        why = "no sentence of the model's answer was supported by the passages and on the question"
         return abstain(
             question,
             passages,
@@ -275,7 +345,7 @@ def verify_reply(
     citations: list[Citation] = []
     by_key: dict[tuple[int, int, int], int] = {}
     statements: list[Statement] = []
-    for sentence, cited, ok in kept:
+    for sentence, cited, ok in review.kept:
         new_markers: list[int] = []
         for m in cited:
             passage = passages[m - 1]

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..answering.support import is_supported
+from ..grounding import Evidence, check_support, is_supported
 from ..text import strip_markers
 from ..types import Answer, Chunk, Statement
 
@@ -214,12 +214,17 @@ def citation_scores(answer: Answer) -> CitationScores:
     quotes of its citations support it; a citation counts for precision when its
     statement is jointly supported *and* either the quote alone supports the statement
     or the remaining quotes without it do not. A marker that points to no citation has
-    no quote. Support is :func:`briefing.answering.support.is_supported`.
+    no quote. Support is :func:`briefing.grounding.check_support` on each quote with its
+    document's title, source and date -- the rule the LLM reply verifier applies -- so a
+    swapped name ("Xi Jinping" for a firm's chairman) or a borrowed source ("Reuters
+    reports ..." for a Caixin report) is unsupported, not just a sentence with too few
+    shared words.
     """
     statements: Sequence[Statement] = answer.statements
     if not statements:
         return CitationScores(None, None, 0, 0, ())
-    quotes = {c.marker: c.quote for c in answer.citations}
+    question = answer.standalone_question or answer.question
+    evidence = {c.marker: Evidence.from_citation(c) for c in answer.citations}
     supported_count = 0
     needed_count = 0
     total = 0
@@ -231,20 +236,21 @@ def citation_scores(answer: Answer) -> CitationScores:
             why.append(f"uncited sentence: {_short(st.text)!r}")
             continue
         for m in markers:
-            if m not in quotes:
+            if m not in evidence:
                 why.append(f"citation [{m}] points to no citation")
-        cited = [quotes[m] for m in markers if m in quotes]
-        joint = bool(cited) and is_supported(st.text, cited)
-        if not joint:
-            why.append(f"unsupported sentence: {_short(st.text)!r}")
+        cited = [evidence[m] for m in markers if m in evidence]
+        joint = check_support(st.text, cited, question=question) if cited else None
+        if joint is None or not joint.supported:
+            problems = f" ({'; '.join(joint.problems)})" if joint else ""
+            why.append(f"unsupported sentence: {_short(st.text)!r}{problems}")
             continue
         supported_count += 1
         for m in markers:
-            if m not in quotes:
+            if m not in evidence:
                 continue
-            rest = [quotes[o] for o in markers if o != m and o in quotes]
-            needed = is_supported(st.text, [quotes[m]]) or not (
-                rest and is_supported(st.text, rest)
+            rest = [evidence[o] for o in markers if o != m and o in evidence]
+            needed = is_supported(st.text, [evidence[m]], question=question) or not (
+                rest and is_supported(st.text, rest, question=question)
             )
             if needed:
                 needed_count += 1
