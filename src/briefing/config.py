@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    max_file_bytes: int = Field(
+        5_000_000,
+        ge=1,
+        description=(
+            "Largest corpus file indexed; bigger files are skipped with a warning (a 20 MB "
+            "text file would take over an hour to embed on 2 cores)."
+        ),
+    )
 
     # --- embeddings ----------------------------------------------------------------
     embedding_model: str = Field(

@@ -68,7 +68,10 @@ class Indexer:
             if rebuild:
                 self._wipe()
             self._reconcile()
-            loaded = load_corpus(list(paths) if paths else self.settings.corpus_dir)
+            loaded = load_corpus(
+                list(paths) if paths else self.settings.corpus_dir,
+                max_file_bytes=self.settings.max_file_bytes,
+            )
             chunks = [
                 chunk
                 for doc in loaded.documents
