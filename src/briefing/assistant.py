@@ -15,7 +15,9 @@ Usage::
     chat.ask("And for how long?").standalone_question
 
 Everything heavy (model load, index check) happens on first use, under a lock, so
-``Assistant()`` is cheap and one instance can serve many threads.
+``Assistant()`` is cheap and one instance can serve many threads. An ingest (or upload)
+never blocks questions: they read the previous index version until it is done, and a
+server follows ingests made by other processes (see ``briefing.index.generation``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from .config import Settings
 from .errors import ConfigError, QuestionError, UploadError
 from .index.embeddings import LazyEmbeddings
 from .index.ingest import Indexer
-from .index.lexical import LexicalIndex
 from .index.records import SQLiteRecordManager
 from .index.store import ChromaStore
 from .retrieval.hybrid import HybridRetriever
@@ -72,7 +73,8 @@ class Assistant:
         self._answerer = answerer
         self._rewriter = rewriter
         self._auto_ingest = auto_ingest
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # lazy construction only: held for microseconds
+        self._ingest_lock = threading.RLock()  # one ingest at a time; questions never wait
         self._ready = False
         # Torch threads: one for answering (stays fast beside other busy processes);
         # batch ingest passes settings.ingest_threads.
@@ -85,30 +87,34 @@ class Assistant:
     # -- composition (lazy) ---------------------------------------------------------------
     @property
     def indexer(self) -> Indexer:
-        with self._lock:
-            if self._indexer is None:
-                self._store = ChromaStore(self.settings, self.embeddings)
-                records = SQLiteRecordManager(
-                    f"chroma/{self.settings.collection}", self.settings.records_path
-                )
-                self._indexer = Indexer(self.settings, self._store, records)
-            return self._indexer
+        if self._indexer is None:
+            with self._lock:
+                if self._indexer is None:
+                    self._store = ChromaStore(self.settings, self.embeddings)
+                    records = SQLiteRecordManager(
+                        f"chroma/{self.settings.collection}", self.settings.records_path
+                    )
+                    self._indexer = Indexer(self.settings, self._store, records)
+        return self._indexer
 
     @property
     def answerer(self) -> Answerer:
-        with self._lock:
-            if self._answerer is None:
-                self._build_backend()
-            assert self._answerer is not None
-            return self._answerer
+        if self._answerer is None:
+            self._build_backend_once()
+        assert self._answerer is not None
+        return self._answerer
 
     @property
     def rewriter(self) -> QueryRewriter:
+        if self._rewriter is None:
+            self._build_backend_once()
+        assert self._rewriter is not None
+        return self._rewriter
+
+    def _build_backend_once(self) -> None:
         with self._lock:
-            if self._rewriter is None:
+            if self._answerer is None or self._rewriter is None:
                 self._build_backend()
-            assert self._rewriter is not None
-            return self._rewriter
 
     def _build_backend(self) -> None:
         """The answerer and the follow-up rewriter the settings ask for (one LLM client)."""
@@ -133,7 +139,7 @@ class Assistant:
     def _ensure_ready(self) -> None:
         if self._ready:
             return
-        with self._lock:
+        with self._ingest_lock:
             if self._ready:
                 return
             indexer = self.indexer
@@ -154,42 +160,22 @@ class Assistant:
         self.embeddings.embed_query("warm up")
         _ = self.answerer, self.rewriter
 
-    def _current_lexical(self) -> LexicalIndex | None:
-        """The indexer's BM25 index, reloaded when another process re-ingested.
-
-        Reading the tiny CURRENT pointer per query is cheaper than listing the ids of
-        the collection, and is enough: every ingest writes a new version.
-        """
-        indexer = self.indexer
-        current = LexicalIndex.current_fingerprint(self.settings.lexical_dir)
-        if indexer.lexical is None or current != indexer.lexical.fingerprint:
-            with self._lock:
-                loaded = LexicalIndex.load(self.settings.lexical_dir)
-                if loaded is not None:
-                    indexer.lexical = loaded
-        return indexer.lexical
-
     def _retriever(self, mode: str | None = None) -> HybridRetriever:
-        store = self.indexer.store
+        view = self.indexer.view()  # one index version for the whole question
         embeddings = self.embeddings
         vectors: dict[str, list[float]] = {}  # the source ranking searches the same query again
 
         def dense(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
             if query not in vectors:
                 vectors[query] = embeddings.embed_query(query)
-            return store.search(vectors[query], k, where)
-
-        def lexical(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
-            index = self._current_lexical()
-            return index.search(query, k, where) if index is not None else []
+            return view.dense(vectors[query], k, where)
 
         def profiles() -> list[SourceProfile]:
-            index = self._current_lexical()
-            return profiles_from_chunks(index.chunks) if index is not None else []
+            return profiles_from_chunks(view.chunks())
 
         return HybridRetriever(
             dense,
-            lexical,
+            view.lexical_search,
             top_k=self.settings.top_k,
             candidate_k=self.settings.candidate_k,
             rrf_k=self.settings.rrf_k,
@@ -290,8 +276,7 @@ class Assistant:
     def passage_context(self, citation: Citation) -> tuple[str, str, str]:
         """(before, quote, after): the cited quote inside its chunk, for highlighting."""
         self._ensure_ready()
-        lexical = self._current_lexical()
-        chunk = lexical.chunk(citation.chunk_id) if lexical is not None else None
+        chunk = self.indexer.view().chunk(citation.chunk_id)
         if chunk is None or not (chunk.start <= citation.start <= citation.end <= chunk.end):
             return "", citation.quote, ""
         a, b = citation.start - chunk.start, citation.end - chunk.start
@@ -302,7 +287,7 @@ class Assistant:
         self, paths: Sequence[Path] | None = None, *, rebuild: bool = False, progress: bool = False
     ) -> IngestReport:
         """Bring the index in step with ``paths`` (default: the corpus folder)."""
-        with self._lock:
+        with self._ingest_lock:
             report = self.indexer.ingest(paths, rebuild=rebuild, progress=progress)
             self.indexer.refresh_lexical()
             self._ready = True
