@@ -22,6 +22,7 @@ server follows ingests made by other processes (see ``briefing.index.generation`
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import threading
@@ -53,8 +54,10 @@ from .types import (
     Turn,
 )
 
+log = logging.getLogger(__name__)
 UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -76,6 +79,9 @@ class Assistant:
         self._lock = threading.RLock()  # lazy construction only: held for microseconds
         self._ingest_lock = threading.RLock()  # one ingest at a time; questions never wait
         self._ready = False
+        #: Problems the start-up ingest met and carried on from (skipped files, a corpus
+        #: error that left the index as it was); front ends show them.
+        self.warnings: list[str] = []
         # Torch threads: one for answering (stays fast beside other busy processes);
         # batch ingest passes settings.ingest_threads.
         self.embeddings = LazyEmbeddings(
@@ -144,7 +150,7 @@ class Assistant:
                 return
             indexer = self.indexer
             if self._auto_ingest and self.settings.corpus_dir.is_dir():
-                indexer.ingest()
+                self.warnings.extend(_auto_ingest(indexer))
             elif indexer.store.count() == 0:
                 raise ConfigError(
                     f"the index is empty and corpus_dir {self.settings.corpus_dir} is not a "
@@ -188,6 +194,12 @@ class Assistant:
         """The question, cleaned; QuestionError when it is unusable."""
         if not isinstance(question, str):
             raise QuestionError(f"the question must be text, got {type(question).__name__}")
+        bad = _SURROGATE.search(question)
+        if bad is not None:  # undecodable input (a terminal's latin-1 bytes, broken JSON)
+            raise QuestionError(
+                f"the question is not valid text: undecodable character at position "
+                f"{bad.start()}; type it again in UTF-8"
+            )
         cleaned = _CONTROL.sub(" ", question).strip()
         if not cleaned:
             raise QuestionError("the question is empty: type a question about the corpus")
@@ -384,6 +396,31 @@ class Conversation:
     def reset(self) -> None:
         with self._lock:
             self.history.clear()
+
+
+def _auto_ingest(indexer: Indexer) -> list[str]:
+    """The ingest ``ask``/``serve`` run on start: a bad corpus file never stops them.
+
+    With an author error (bad front matter, duplicate id) the intact index is left as it
+    is and keeps answering; an empty index is built from the files that load. Returns
+    the warnings to show (``briefing ingest`` stays strict and exits non-zero).
+    """
+    from .errors import CorpusError
+
+    try:
+        report = indexer.ingest()
+    except CorpusError as exc:
+        if indexer.store.count() > 0:
+            log.warning("index not updated: %s", exc)
+            return [
+                f"the index was not updated ({exc}); answering from the existing index. "
+                "Fix the file and run `briefing ingest`."
+            ]
+        report = indexer.ingest(strict=False)
+    warnings = [f"skipped {line}" for line in report.skipped]
+    for line in warnings:
+        log.warning("%s", line)
+    return warnings
 
 
 def _safe_filename(filename: str) -> str:

@@ -71,6 +71,13 @@ class ChatUpdate:
     state: ChatState
 
 
+def _printable(text: object) -> str:
+    """``text`` safe to show and send as JSON (lone surrogates become U+FFFD)."""
+    if not isinstance(text, str):
+        return ""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class ChatHandlers:
     """Event handlers for the chat, feedback, API and documents tab."""
 
@@ -86,13 +93,13 @@ class ChatHandlers:
         (replacing the streamed text) and the updated sources panel.
         """
         state = state if state is not None else ChatState()
-        question = (question or "").strip()
+        question = question.strip() if isinstance(question, str) else ""
         if not question:
             yield ChatUpdate(state.messages, self.sources_html(state), state)
             return
         messages = [
             *state.messages,
-            {"role": "user", "content": fmt.render_user(question)},
+            {"role": "user", "content": fmt.render_user(_printable(question))},
             {"role": "assistant", "content": fmt.render_streaming("")},
         ]
         streamed = ""
@@ -110,11 +117,12 @@ class ChatHandlers:
             state.messages = messages
             yield ChatUpdate(messages, self.sources_html(state), state)
             return
-        except BriefingError as exc:
-            log.exception("answering failed for %r", question)
+        except Exception as exc:  # a front end never shows a traceback, nor dies of one
+            log.exception("answering failed for %r", _printable(question))
+            shown = exc if isinstance(exc, BriefingError) else "an internal error (logged)"
             messages[-1] = {
                 "role": "assistant",
-                "content": fmt.render_error(f"Sorry, the assistant failed: {exc}"),
+                "content": fmt.render_error(f"Sorry, the assistant failed: {shown}"),
             }
             state.messages = messages
             yield ChatUpdate(messages, self.sources_html(state), state)
@@ -194,13 +202,23 @@ class ChatHandlers:
     def api_ask(self, question: str, state: ChatState | None) -> tuple[dict[str, Any], ChatState]:
         """The ``/ask`` API: answer as the next turn of this client's conversation.
 
-        Returns ``Answer.to_dict()``; errors come back as ``{"error": message}``.
+        Returns ``Answer.to_dict()``; every error comes back as ``{"error": message,
+        "error_type": name}`` -- a rejected question as ``QuestionError``, an unexpected
+        failure (logged) as ``InternalError``.
         """
         state = state if state is not None else ChatState()
         try:
-            answer = self.assistant.ask((question or "").strip(), history=tuple(state.turns))
+            answer = self.assistant.ask(
+                question if question is not None else "", history=tuple(state.turns)
+            )
         except BriefingError as exc:
             return {"error": str(exc), "error_type": type(exc).__name__}, state
+        except Exception:
+            log.exception("the /ask API failed")
+            return {
+                "error": "the assistant failed; the error was logged",
+                "error_type": "InternalError",
+            }, state
         state.turns.append(Turn(question=answer.question, answer=answer))
         return answer.to_dict(), state
 
