@@ -42,6 +42,7 @@ from ..corpus import sentence_spans
 from ..text import STOP_WORDS, numbers
 from ..types import Answer, AnswerDelta, Citation, Passage, Statement
 from .citations import CitationBook, citation_for_span, passage_citation
+from .planted import planted_instruction
 from .question import (
     GENERIC_QUESTION_WORDS,
     QuestionProfile,
@@ -51,6 +52,7 @@ from .question import (
 )
 from .selection import Candidate, SelectionLimits, has_conflict, select
 from .sentence_features import SentenceFeatures, sentence_features, sentence_phrases
+from .word_cap import cap_words
 
 __all__ = ["OfflineAnswerer"]
 
@@ -167,7 +169,9 @@ class OfflineAnswerer:
         if refusal is not None:
             return self._abstain(question, refusal, candidates, passages)
         chosen = select(profile, candidates, self._limits)
-        return self._compose(question, chosen)
+        # A hard bound whatever select() kept (issue 10): the budget select() aims for.
+        cap = self._limits.detail_words if profile.wants_detail else self._limits.max_words
+        return cap_words(self._compose(question, chosen), cap)
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerDelta | Answer]:
         """Yield the answer sentence by sentence (with markers), then the final Answer."""
@@ -193,7 +197,8 @@ class OfflineAnswerer:
             )
             for start, end in sentence_spans(chunk.text):
                 text = _SPACES.sub(" ", chunk.text[start:end]).strip()
-                if not text or text in seen:
+                # Text addressed to the reader/assistant is data, never an answer (issue 10).
+                if not text or text in seen or planted_instruction(text):
                     continue
                 seen.add(text)
                 features = sentence_features(text)

@@ -27,6 +27,7 @@ from ..corpus.sentences import sentence_spans
 from ..text import THINK_BLOCK, content_words, numbers
 from ..types import Answer, Citation, Passage, Statement
 from .citations import citation_for_span
+from .planted import planted_instruction
 from .prompt import INSUFFICIENT_EVIDENCE
 from .support import is_supported
 
@@ -236,6 +237,9 @@ def verify_reply(
     for sentence, markers in parse_reply(cleaned):
         if not content_words(sentence):
             continue  # a fragment such as "1." or "Sources:" states nothing to check
+        if planted_instruction(sentence):  # relays text planted in a document (issue 10)
+            notes.append(f'dropped an instruction planted in a document: "{_short(sentence)}"')
+            continue
         cited = list(dict.fromkeys(m for m in markers if 1 <= m <= n))
         bad_markers.extend(m for m in markers if not 1 <= m <= n)
         if not cited:
