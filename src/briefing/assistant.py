@@ -24,20 +24,20 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from .answering.base import Answerer, QueryRewriter
 from .config import Settings
-from .errors import ConfigError, QuestionError, UploadError
+from .errors import BriefingError, ConfigError, QuestionError, UploadError
 from .index.embeddings import LazyEmbeddings
 from .index.ingest import Indexer
 from .index.records import SQLiteRecordManager
 from .index.store import ChromaStore
+from .index.uploads import UploadJob, stage_upload
 from .retrieval.hybrid import HybridRetriever
 from .retrieval.rewrite import HeuristicRewriter
 from .retrieval.sources import SourceProfile, profiles_from_chunks
@@ -55,7 +55,6 @@ from .types import (
 )
 
 log = logging.getLogger(__name__)
-UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -82,6 +81,7 @@ class Assistant:
         #: Problems the start-up ingest met and carried on from (skipped files, a corpus
         #: error that left the index as it was); front ends show them.
         self.warnings: list[str] = []
+        self.upload_jobs: list[UploadJob] = []  # uploads of this process, oldest first
         # Torch threads: one for answering (stays fast beside other busy processes);
         # batch ingest passes settings.ingest_threads.
         self.embeddings = LazyEmbeddings(
@@ -296,11 +296,18 @@ class Assistant:
 
     # -- the index ----------------------------------------------------------------------
     def ingest(
-        self, paths: Sequence[Path] | None = None, *, rebuild: bool = False, progress: bool = False
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        rebuild: bool = False,
+        progress: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
         """Bring the index in step with ``paths`` (default: the corpus folder)."""
         with self._ingest_lock:
-            report = self.indexer.ingest(paths, rebuild=rebuild, progress=progress)
+            report = self.indexer.ingest(
+                paths, rebuild=rebuild, progress=progress, on_progress=on_progress
+            )
             self.indexer.refresh_lexical()
             self._ready = True
             return report
@@ -315,46 +322,46 @@ class Assistant:
         return self.indexer.documents()
 
     def add_document(self, filename: str, data: bytes) -> IngestReport:
-        """Save an uploaded file into the corpus folder and ingest it incrementally.
+        """Save an uploaded file into the corpus folder and ingest it (waits until done).
 
-        Rejects (UploadError) unknown types, empty or oversized files and unsafe names; a
-        file that fails to load is removed again so the corpus stays loadable.
+        Rejects (UploadError) unknown types, empty or oversized files, unsafe names,
+        unreadable files and ids already in use; a file that fails to index is removed
+        again so the corpus stays loadable.
         """
-        name = _safe_filename(filename)
-        suffix = Path(name).suffix.lower()
-        if suffix not in UPLOAD_TYPES:
-            raise UploadError(
-                f"{filename!r}: type {suffix or '(none)'} is not accepted; use one of "
-                + ", ".join(UPLOAD_TYPES)
-            )
-        if not data:
-            raise UploadError(f"{filename!r}: the file is empty")
-        if len(data) > self.settings.max_upload_bytes:
-            raise UploadError(
-                f"{filename!r}: {len(data):,} bytes is over the limit of "
-                f"{self.settings.max_upload_bytes:,} (setting max_upload_bytes)"
-            )
-        corpus = self.settings.corpus_dir
-        corpus.mkdir(parents=True, exist_ok=True)
-        target = corpus / name
-        if target.exists():
-            raise UploadError(f"{filename!r}: a file named {name!r} is already in the corpus")
-        tmp = corpus / f".upload-{name}"
-        tmp.write_bytes(data)
-        try:
-            from .corpus import load_file
+        return self.submit_document(filename, data).wait()
 
-            if load_file(tmp, corpus) is None:
-                raise UploadError(f"{filename!r}: no readable text (binary, empty or corrupt)")
-            shutil.move(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+    def submit_document(self, filename: str, data: bytes) -> UploadJob:
+        """Check and save an upload now, index it in the background; questions keep
+        answering from the previous index version meanwhile. The job shows progress."""
+        self.settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+        self._ensure_ready()
+        known = {d.doc_id for d in self.indexer.documents()}
+        target = stage_upload(self.settings, filename, data, known)
+        job = UploadJob(name=target.name)
+        self.upload_jobs.append(job)
+        threading.Thread(
+            target=self._index_upload, args=(job, target), name=f"upload-{job.id}", daemon=True
+        ).start()
+        return job
+
+    def _index_upload(self, job: UploadJob, target: Path) -> None:
         try:
-            return self.ingest()
-        except Exception:
-            target.unlink(missing_ok=True)  # e.g. a duplicate id: keep the corpus loadable
-            self.ingest()
-            raise
+            job.finish(self.ingest(on_progress=job.progress))
+        except Exception as exc:  # the job reports it; the corpus must stay loadable
+            log.warning("indexing the upload %s failed: %s", job.name, exc)
+            target.unlink(missing_ok=True)
+            try:
+                self.ingest()
+            except Exception:
+                log.exception("re-ingest after a failed upload failed")
+            shown = (
+                exc
+                if isinstance(exc, BriefingError)
+                else UploadError(
+                    f"{job.name!r}: indexing failed ({type(exc).__name__}); the file was removed"
+                )
+            )
+            job.fail(shown)
 
     def as_retriever(self, *, k: int | None = None, filters: RetrievalFilter | None = None):  # type: ignore[no-untyped-def]
         """This assistant's hybrid retriever as a LangChain ``BaseRetriever``."""
@@ -421,14 +428,6 @@ def _auto_ingest(indexer: Indexer) -> list[str]:
     for line in warnings:
         log.warning("%s", line)
     return warnings
-
-
-def _safe_filename(filename: str) -> str:
-    base = Path(str(filename).replace("\\", "/")).name
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-")
-    if not cleaned or cleaned.lower() == "readme.md":
-        raise UploadError(f"{filename!r} is not a usable file name")
-    return cleaned[:120]
 
 
 def _ms(since: float) -> float:

@@ -119,11 +119,33 @@ class Settings(BaseSettings):
     web_username: str | None = Field(None, description="Login user for a shared deployment.")
     web_password: SecretStr | None = Field(None, description="Login password (with username).")
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest accepted upload.")
+    allow_uploads: bool = Field(
+        False,
+        description=(
+            "Let web users add documents without a login. Off by default: an added "
+            "document becomes an answer source for every user. With a login uploads are on."
+        ),
+    )
+    login_attempts: int = Field(
+        5, ge=1, description="Wrong passwords for one user name before its login is paused."
+    )
+    login_lockout_s: float = Field(
+        60.0, gt=0, description="How long a login stays paused after too many wrong passwords."
+    )
 
     @field_validator("corpus_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return Path(os.path.expanduser(value))
+
+    @property
+    def login_enabled(self) -> bool:
+        return bool(self.web_username) and self.web_password is not None
+
+    @property
+    def uploads_enabled(self) -> bool:
+        """Web uploads: with a login, or when ``allow_uploads`` says so."""
+        return self.allow_uploads or self.login_enabled
 
     # --- derived locations (no I/O here) ---------------------------------------------
     @property
