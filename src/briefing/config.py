@@ -91,7 +91,14 @@ class Settings(BaseSettings):
         "offline",
         description="offline = extractive answerer (no model); openai / ollama = LLM backends.",
     )
-    max_answer_words: int = Field(120, ge=20, description="Soft cap on answer length.")
+    max_answer_words: int = Field(
+        120,
+        ge=20,
+        description=(
+            "Cap on answer length in words; the offline answerer enforces it (questions "
+            "asking to explain or summarise get up to 250)."
+        ),
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible base URL (vLLM, llama.cpp, LM Studio, Ollama /v1)."

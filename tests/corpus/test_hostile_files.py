@@ -16,17 +16,9 @@ import pytest
 from briefing.corpus import load_corpus, load_file, parse_file
 from briefing.corpus.loaders import SkipFile, slugify
 from briefing.errors import CorpusError
+from fakes.hostile import billion_laughs
 
 GOOD = "---\nid: good\ntitle: Good\nkind: news\n---\nA good document about gallium.\n"
-
-
-def billion_laughs(levels: int = 9) -> str:
-    """The 500-byte front matter that took 119 s and 1.17 GB to parse."""
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for i in range(1, levels):
-        refs = ",".join([f"*a{i - 1}"] * 9)
-        lines.append(f"a{i}: &a{i} [{refs}]")
-    return "---\nid: laughs\ntitle: Laughs\nkind: news\n" + "\n".join(lines) + "\n---\nBody.\n"
 
 
 def test_yaml_aliases_are_refused_fast_and_name_the_file(tmp_path: Path) -> None:
