@@ -11,7 +11,7 @@ import pytest
 
 from briefing import Answer, AnswerDelta, Assistant, Settings
 from briefing.corpus import load_corpus
-from briefing.errors import CorpusError, QuestionError, UploadError
+from briefing.errors import QuestionError, UploadError
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -125,7 +125,7 @@ def test_add_document_indexes_it_and_rejects_bad_uploads(assistant) -> None:
     with pytest.raises(UploadError, match="already in the corpus"):
         assistant.add_document("upload-note.md", note.encode())
     # A second file reusing an id is refused and removed again: the corpus stays loadable.
-    with pytest.raises(CorpusError, match="test-upload-note"):
+    with pytest.raises(UploadError, match="'test-upload-note' is already used"):
         assistant.add_document("other.md", note.encode())
     assert not (assistant.settings.corpus_dir / "other.md").exists()
     load_corpus(assistant.settings.corpus_dir)

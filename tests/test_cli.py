@@ -119,3 +119,28 @@ def test_ask_with_a_slow_or_a_chatty_llm_server(env) -> None:
         assert "sk-cli-secret-777" not in debug.stderr + debug.stdout
         quiet = run(llm, "status")
         assert "DEBUG" not in quiet.stderr
+
+
+@pytest.mark.slow
+def test_a_bad_corpus_file_does_not_stop_ask_but_stops_ingest(tmp_path: Path) -> None:
+    """Issue 10 item 7: ask answers from the intact index and names the bad file;
+    ingest still exits non-zero. Two non-Latin names no longer collide."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    env = {
+        **os.environ,
+        "BRIEFING_CORPUS_DIR": str(corpus),
+        "BRIEFING_DATA_DIR": str(tmp_path / "data"),
+    }
+    (corpus / "中文.txt").write_text("Gallium notes in one script.\n", encoding="utf-8")
+    (corpus / "日本語.txt").write_text("Gallium notes in another script.\n", encoding="utf-8")
+    assert run(env, "ingest", "-q").returncode == 0
+    bad = corpus / "broken.md"
+    bad.write_text("---\nid: broken\ntitle: [unclosed\nkind: news\n---\nBody.\n", encoding="utf-8")
+    out = run(env, "ask", "Which companies received the first general licences?")
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "JL Mag" in out.stdout
+    assert "warning:" in out.stderr and "broken.md" in out.stderr
+    assert "Traceback" not in out.stderr
+    ingest = run(env, "ingest", "-q")
+    assert ingest.returncode == 2 and "broken.md" in ingest.stderr

@@ -15,27 +15,29 @@ Usage::
     chat.ask("And for how long?").standalone_question
 
 Everything heavy (model load, index check) happens on first use, under a lock, so
-``Assistant()`` is cheap and one instance can serve many threads.
+``Assistant()`` is cheap and one instance can serve many threads. An ingest (or upload)
+never blocks questions: they read the previous index version until it is done, and a
+server follows ingests made by other processes (see ``briefing.index.generation``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import shutil
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from .answering.base import Answerer, QueryRewriter
 from .config import Settings
-from .errors import ConfigError, QuestionError, UploadError
+from .errors import BriefingError, ConfigError, QuestionError, UploadError
 from .index.embeddings import LazyEmbeddings
 from .index.ingest import Indexer
-from .index.lexical import LexicalIndex
 from .index.records import SQLiteRecordManager
 from .index.store import ChromaStore
+from .index.uploads import UploadJob, stage_upload
 from .retrieval.hybrid import HybridRetriever
 from .retrieval.rewrite import HeuristicRewriter
 from .retrieval.sources import SourceProfile, profiles_from_chunks
@@ -52,8 +54,9 @@ from .types import (
     Turn,
 )
 
-UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf")
+log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -72,8 +75,13 @@ class Assistant:
         self._answerer = answerer
         self._rewriter = rewriter
         self._auto_ingest = auto_ingest
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # lazy construction only: held for microseconds
+        self._ingest_lock = threading.RLock()  # one ingest at a time; questions never wait
         self._ready = False
+        #: Problems the start-up ingest met and carried on from (skipped files, a corpus
+        #: error that left the index as it was); front ends show them.
+        self.warnings: list[str] = []
+        self.upload_jobs: list[UploadJob] = []  # uploads of this process, oldest first
         # Torch threads: one for answering (stays fast beside other busy processes);
         # batch ingest passes settings.ingest_threads.
         self.embeddings = LazyEmbeddings(
@@ -85,30 +93,34 @@ class Assistant:
     # -- composition (lazy) ---------------------------------------------------------------
     @property
     def indexer(self) -> Indexer:
-        with self._lock:
-            if self._indexer is None:
-                self._store = ChromaStore(self.settings, self.embeddings)
-                records = SQLiteRecordManager(
-                    f"chroma/{self.settings.collection}", self.settings.records_path
-                )
-                self._indexer = Indexer(self.settings, self._store, records)
-            return self._indexer
+        if self._indexer is None:
+            with self._lock:
+                if self._indexer is None:
+                    self._store = ChromaStore(self.settings, self.embeddings)
+                    records = SQLiteRecordManager(
+                        f"chroma/{self.settings.collection}", self.settings.records_path
+                    )
+                    self._indexer = Indexer(self.settings, self._store, records)
+        return self._indexer
 
     @property
     def answerer(self) -> Answerer:
-        with self._lock:
-            if self._answerer is None:
-                self._build_backend()
-            assert self._answerer is not None
-            return self._answerer
+        if self._answerer is None:
+            self._build_backend_once()
+        assert self._answerer is not None
+        return self._answerer
 
     @property
     def rewriter(self) -> QueryRewriter:
+        if self._rewriter is None:
+            self._build_backend_once()
+        assert self._rewriter is not None
+        return self._rewriter
+
+    def _build_backend_once(self) -> None:
         with self._lock:
-            if self._rewriter is None:
+            if self._answerer is None or self._rewriter is None:
                 self._build_backend()
-            assert self._rewriter is not None
-            return self._rewriter
 
     def _build_backend(self) -> None:
         """The answerer and the follow-up rewriter the settings ask for (one LLM client)."""
@@ -144,12 +156,12 @@ class Assistant:
     def _ensure_ready(self) -> None:
         if self._ready:
             return
-        with self._lock:
+        with self._ingest_lock:
             if self._ready:
                 return
             indexer = self.indexer
             if self._auto_ingest and self.settings.corpus_dir.is_dir():
-                indexer.ingest()
+                self.warnings.extend(_auto_ingest(indexer))
             elif indexer.store.count() == 0:
                 raise ConfigError(
                     f"the index is empty and corpus_dir {self.settings.corpus_dir} is not a "
@@ -165,42 +177,22 @@ class Assistant:
         self.embeddings.embed_query("warm up")
         _ = self.answerer, self.rewriter
 
-    def _current_lexical(self) -> LexicalIndex | None:
-        """The indexer's BM25 index, reloaded when another process re-ingested.
-
-        Reading the tiny CURRENT pointer per query is cheaper than listing the ids of
-        the collection, and is enough: every ingest writes a new version.
-        """
-        indexer = self.indexer
-        current = LexicalIndex.current_fingerprint(self.settings.lexical_dir)
-        if indexer.lexical is None or current != indexer.lexical.fingerprint:
-            with self._lock:
-                loaded = LexicalIndex.load(self.settings.lexical_dir)
-                if loaded is not None:
-                    indexer.lexical = loaded
-        return indexer.lexical
-
     def _retriever(self, mode: str | None = None) -> HybridRetriever:
-        store = self.indexer.store
+        view = self.indexer.view()  # one index version for the whole question
         embeddings = self.embeddings
         vectors: dict[str, list[float]] = {}  # the source ranking searches the same query again
 
         def dense(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
             if query not in vectors:
                 vectors[query] = embeddings.embed_query(query)
-            return store.search(vectors[query], k, where)
-
-        def lexical(query: str, k: int, where: RetrievalFilter | None) -> list[tuple[Chunk, float]]:
-            index = self._current_lexical()
-            return index.search(query, k, where) if index is not None else []
+            return view.dense(vectors[query], k, where)
 
         def profiles() -> list[SourceProfile]:
-            index = self._current_lexical()
-            return profiles_from_chunks(index.chunks) if index is not None else []
+            return profiles_from_chunks(view.chunks())
 
         return HybridRetriever(
             dense,
-            lexical,
+            view.lexical_search,
             top_k=self.settings.top_k,
             candidate_k=self.settings.candidate_k,
             rrf_k=self.settings.rrf_k,
@@ -213,6 +205,12 @@ class Assistant:
         """The question, cleaned; QuestionError when it is unusable."""
         if not isinstance(question, str):
             raise QuestionError(f"the question must be text, got {type(question).__name__}")
+        bad = _SURROGATE.search(question)
+        if bad is not None:  # undecodable input (a terminal's latin-1 bytes, broken JSON)
+            raise QuestionError(
+                f"the question is not valid text: undecodable character at position "
+                f"{bad.start()}; type it again in UTF-8"
+            )
         cleaned = _CONTROL.sub(" ", question).strip()
         if not cleaned:
             raise QuestionError("the question is empty: type a question about the corpus")
@@ -301,8 +299,7 @@ class Assistant:
     def passage_context(self, citation: Citation) -> tuple[str, str, str]:
         """(before, quote, after): the cited quote inside its chunk, for highlighting."""
         self._ensure_ready()
-        lexical = self._current_lexical()
-        chunk = lexical.chunk(citation.chunk_id) if lexical is not None else None
+        chunk = self.indexer.view().chunk(citation.chunk_id)
         if chunk is None or not (chunk.start <= citation.start <= citation.end <= chunk.end):
             return "", citation.quote, ""
         a, b = citation.start - chunk.start, citation.end - chunk.start
@@ -310,11 +307,18 @@ class Assistant:
 
     # -- the index ----------------------------------------------------------------------
     def ingest(
-        self, paths: Sequence[Path] | None = None, *, rebuild: bool = False, progress: bool = False
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        rebuild: bool = False,
+        progress: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
         """Bring the index in step with ``paths`` (default: the corpus folder)."""
-        with self._lock:
-            report = self.indexer.ingest(paths, rebuild=rebuild, progress=progress)
+        with self._ingest_lock:
+            report = self.indexer.ingest(
+                paths, rebuild=rebuild, progress=progress, on_progress=on_progress
+            )
             self.indexer.refresh_lexical()
             self._ready = True
             return report
@@ -329,46 +333,46 @@ class Assistant:
         return self.indexer.documents()
 
     def add_document(self, filename: str, data: bytes) -> IngestReport:
-        """Save an uploaded file into the corpus folder and ingest it incrementally.
+        """Save an uploaded file into the corpus folder and ingest it (waits until done).
 
-        Rejects (UploadError) unknown types, empty or oversized files and unsafe names; a
-        file that fails to load is removed again so the corpus stays loadable.
+        Rejects (UploadError) unknown types, empty or oversized files, unsafe names,
+        unreadable files and ids already in use; a file that fails to index is removed
+        again so the corpus stays loadable.
         """
-        name = _safe_filename(filename)
-        suffix = Path(name).suffix.lower()
-        if suffix not in UPLOAD_TYPES:
-            raise UploadError(
-                f"{filename!r}: type {suffix or '(none)'} is not accepted; use one of "
-                + ", ".join(UPLOAD_TYPES)
-            )
-        if not data:
-            raise UploadError(f"{filename!r}: the file is empty")
-        if len(data) > self.settings.max_upload_bytes:
-            raise UploadError(
-                f"{filename!r}: {len(data):,} bytes is over the limit of "
-                f"{self.settings.max_upload_bytes:,} (setting max_upload_bytes)"
-            )
-        corpus = self.settings.corpus_dir
-        corpus.mkdir(parents=True, exist_ok=True)
-        target = corpus / name
-        if target.exists():
-            raise UploadError(f"{filename!r}: a file named {name!r} is already in the corpus")
-        tmp = corpus / f".upload-{name}"
-        tmp.write_bytes(data)
-        try:
-            from .corpus import load_file
+        return self.submit_document(filename, data).wait()
 
-            if load_file(tmp, corpus) is None:
-                raise UploadError(f"{filename!r}: no readable text (binary, empty or corrupt)")
-            shutil.move(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+    def submit_document(self, filename: str, data: bytes) -> UploadJob:
+        """Check and save an upload now, index it in the background; questions keep
+        answering from the previous index version meanwhile. The job shows progress."""
+        self.settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+        self._ensure_ready()
+        known = {d.doc_id for d in self.indexer.documents()}
+        target = stage_upload(self.settings, filename, data, known)
+        job = UploadJob(name=target.name)
+        self.upload_jobs.append(job)
+        threading.Thread(
+            target=self._index_upload, args=(job, target), name=f"upload-{job.id}", daemon=True
+        ).start()
+        return job
+
+    def _index_upload(self, job: UploadJob, target: Path) -> None:
         try:
-            return self.ingest()
-        except Exception:
-            target.unlink(missing_ok=True)  # e.g. a duplicate id: keep the corpus loadable
-            self.ingest()
-            raise
+            job.finish(self.ingest(on_progress=job.progress))
+        except Exception as exc:  # the job reports it; the corpus must stay loadable
+            log.warning("indexing the upload %s failed: %s", job.name, exc)
+            target.unlink(missing_ok=True)
+            try:
+                self.ingest()
+            except Exception:
+                log.exception("re-ingest after a failed upload failed")
+            shown = (
+                exc
+                if isinstance(exc, BriefingError)
+                else UploadError(
+                    f"{job.name!r}: indexing failed ({type(exc).__name__}); the file was removed"
+                )
+            )
+            job.fail(shown)
 
     def as_retriever(self, *, k: int | None = None, filters: RetrievalFilter | None = None):  # type: ignore[no-untyped-def]
         """This assistant's hybrid retriever as a LangChain ``BaseRetriever``."""
@@ -412,12 +416,29 @@ class Conversation:
             self.history.clear()
 
 
-def _safe_filename(filename: str) -> str:
-    base = Path(str(filename).replace("\\", "/")).name
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-")
-    if not cleaned or cleaned.lower() == "readme.md":
-        raise UploadError(f"{filename!r} is not a usable file name")
-    return cleaned[:120]
+def _auto_ingest(indexer: Indexer) -> list[str]:
+    """The ingest ``ask``/``serve`` run on start: a bad corpus file never stops them.
+
+    With an author error (bad front matter, duplicate id) the intact index is left as it
+    is and keeps answering; an empty index is built from the files that load. Returns
+    the warnings to show (``briefing ingest`` stays strict and exits non-zero).
+    """
+    from .errors import CorpusError
+
+    try:
+        report = indexer.ingest()
+    except CorpusError as exc:
+        if indexer.store.count() > 0:
+            log.warning("index not updated: %s", exc)
+            return [
+                f"the index was not updated ({exc}); answering from the existing index. "
+                "Fix the file and run `briefing ingest`."
+            ]
+        report = indexer.ingest(strict=False)
+    warnings = [f"skipped {line}" for line in report.skipped]
+    for line in warnings:
+        log.warning("%s", line)
+    return warnings
 
 
 def _ms(since: float) -> float:

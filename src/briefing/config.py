@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    max_file_bytes: int = Field(
+        5_000_000,
+        ge=1,
+        description=(
+            "Largest corpus file indexed; bigger files are skipped with a warning (a 20 MB "
+            "text file would take over an hour to embed on 2 cores)."
+        ),
+    )
 
     # --- embeddings ----------------------------------------------------------------
     embedding_model: str = Field(
@@ -87,8 +95,8 @@ class Settings(BaseSettings):
         120,
         ge=20,
         description=(
-            "Answer length in words: a soft cap for the offline answerer, a hard one (whole "
-            "sentences) on LLM answers."
+            "Hard cap on answer length in words, for every backend (whole sentences on LLM "
+            "answers); questions asking to explain or summarise get up to 250 offline."
         ),
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
@@ -161,11 +169,33 @@ class Settings(BaseSettings):
     web_username: str | None = Field(None, description="Login user for a shared deployment.")
     web_password: SecretStr | None = Field(None, description="Login password (with username).")
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest accepted upload.")
+    allow_uploads: bool = Field(
+        False,
+        description=(
+            "Let web users add documents without a login. Off by default: an added "
+            "document becomes an answer source for every user. With a login uploads are on."
+        ),
+    )
+    login_attempts: int = Field(
+        5, ge=1, description="Wrong passwords for one user name before its login is paused."
+    )
+    login_lockout_s: float = Field(
+        60.0, gt=0, description="How long a login stays paused after too many wrong passwords."
+    )
 
     @field_validator("corpus_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return Path(os.path.expanduser(value))
+
+    @property
+    def login_enabled(self) -> bool:
+        return bool(self.web_username) and self.web_password is not None
+
+    @property
+    def uploads_enabled(self) -> bool:
+        """Web uploads: with a login, or when ``allow_uploads`` says so."""
+        return self.allow_uploads or self.login_enabled
 
     # --- derived locations (no I/O here) ---------------------------------------------
     @property

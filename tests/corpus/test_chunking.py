@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.corpus import chunk_document, load_corpus, sentence_spans
+from briefing.corpus.sentences import MAX_SENTENCE_CHARS
 from briefing.types import Chunk, Document, SourceRef
 
 REPO_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -161,11 +162,28 @@ def test_long_paragraph_splits_only_at_sentence_boundaries() -> None:
     check_invariants(doc, chunks, 400, 100)
 
 
+def test_a_pathological_line_is_hard_split_into_bounded_chunks() -> None:
+    # A 1 MB line with no sentence end (and one with no space at all) used to become one
+    # chunk, and a question about it quoted the whole megabyte back.
+    spaced = " ".join(f"w{i}" for i in range(200_000))
+    solid = "x" * 300_000
+    for line in (spaced, solid):
+        doc = make_doc(line)
+        chunks = chunk_document(doc, chunk_size=900, chunk_min=250)
+        assert len(chunks) > 100
+        assert max(len(c.text) for c in chunks) <= 900 + 250
+        assert all(doc.text[c.start : c.end] == c.text for c in chunks)
+        assert "".join(c.text for c in chunks).replace(" ", "") == line.replace(" ", "")
+    spans = sentence_spans(spaced[:5000])
+    assert max(e - s for s, e in spans) <= MAX_SENTENCE_CHARS
+    assert all(not spaced[s:e].startswith(" ") for s, e in spans)
+
+
 def test_sentence_longer_than_chunk_size_is_its_own_chunk() -> None:
-    long = sentence(1, 100)
+    long = sentence(1, 50)
     doc = make_doc(f"{sentence(0, 20)} {long} {sentence(2, 20)} {sentence(3, 20)}")
     chunks = chunk_document(doc, chunk_size=300, chunk_min=50)
-    assert len(long) > 300
+    assert 300 < len(long) <= MAX_SENTENCE_CHARS
     assert long in [c.text for c in chunks]
     # a small tail never merges onto an over-long sentence
     chunks = chunk_document(

@@ -20,7 +20,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     apply_runtime_defaults()
     root = tmp_path_factory.mktemp("web")
     shutil.copytree(CORPUS, root / "corpus")
-    settings = Settings(corpus_dir=root / "corpus", data_dir=root / "data", max_upload_bytes=20_000)
+    settings = Settings(
+        corpus_dir=root / "corpus",
+        data_dir=root / "data",
+        max_upload_bytes=20_000,
+        allow_uploads=True,
+    )
     set_torch_threads(settings.query_threads)
     assistant = Assistant(settings)
     running = launch(assistant, settings, host="127.0.0.1", port=free_port(), block=False)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import QuestionError, UploadError
+from briefing.index.uploads import UploadJob
 from briefing.types import (
     Answer,
     AnswerDelta,
@@ -27,6 +28,7 @@ class ScriptedBackend:
     def __init__(self) -> None:
         self.histories: list[tuple[str, ...]] = []
         self.uploads: list[tuple[str, bytes]] = []
+        self.upload_jobs: list[UploadJob] = []
 
     def _answer(self, question: str, history: Sequence[Turn]) -> Answer:
         if not question.strip():
@@ -56,11 +58,14 @@ class ScriptedBackend:
     def documents(self) -> list[DocumentInfo]:
         return [DocumentInfo("doc", "Doc title", "news", "2025-12-02", "Reuters", "", 2)]
 
-    def add_document(self, filename: str, data: bytes) -> IngestReport:
+    def submit_document(self, filename: str, data: bytes) -> UploadJob:
         if not filename.endswith(".md"):
             raise UploadError(f"{filename!r}: type is not accepted")
         self.uploads.append((filename, data))
-        return IngestReport(documents=2, chunks=5, added=3, deleted=0, unchanged=2)
+        job = UploadJob(name=filename)
+        self.upload_jobs.append(job)
+        job.progress(1, 3)
+        return job
 
 
 @pytest.fixture
@@ -145,17 +150,23 @@ def test_api_ask_keeps_its_own_conversation_and_reports_errors(handlers: ChatHan
 def test_upload_accepts_rejects_and_escapes(handlers: ChatHandlers, tmp_path: Path) -> None:
     good = tmp_path / "note.md"
     good.write_text("# Note\nText.", encoding="utf-8")
-    message, rows = handlers.upload(str(good), max_bytes=1000)
-    assert 'class="notice ok"' in message and "3 chunks indexed" in message
+    message, job_id = handlers.upload(str(good), max_bytes=1000)
+    assert 'class="notice busy"' in message and "in the background" in message
+    message, rows, finished = handlers.upload_progress(job_id)
+    assert "1 of 3 chunks" in message and rows is None and not finished
+    job = handlers.assistant.upload_jobs[-1]  # type: ignore[attr-defined]
+    job.finish(IngestReport(documents=2, chunks=5, added=3, deleted=0, unchanged=2))
+    message, rows, finished = handlers.upload_progress(job_id)
+    assert 'class="notice ok"' in message and "3 chunks indexed" in message and finished
     assert rows == [["Doc title", "news", "2025-12-02", "Reuters", 2, "doc"]]
 
     hostile = tmp_path / "<img src=x onerror=alert(1)>.exe"
     hostile.write_bytes(b"MZ")
-    message, rows = handlers.upload(str(hostile), max_bytes=1000)
-    assert 'class="notice bad"' in message and rows is None
+    message, job_id = handlers.upload(str(hostile), max_bytes=1000)
+    assert 'class="notice bad"' in message and job_id is None
     assert "<img" not in message and "&lt;img" in message
 
-    message, rows = handlers.upload(str(good), max_bytes=3)
-    assert "over the 3-byte limit" in message and rows is None
+    message, job_id = handlers.upload(str(good), max_bytes=3)
+    assert "over the 3-byte limit" in message and job_id is None
     message, _ = handlers.upload(None, max_bytes=1000)
     assert "Choose a file first" in message

@@ -23,6 +23,7 @@ import numpy as np
 from ..corpus import sentence_spans
 from ..text import content_words, numbers
 from ..types import Passage
+from .planted import planted_instruction
 from .question import term_key
 from .sentence_features import SentenceFeatures, sentence_features
 
@@ -85,7 +86,8 @@ def build_candidates(passages: Sequence[Passage]) -> list[Candidate]:
         heading_keys = frozenset(k for heading in chunk.heading_path for k in match_keys(heading))
         for index, (start, end) in enumerate(sentence_spans(chunk.text)):
             text = _SPACES.sub(" ", chunk.text[start:end]).strip()
-            if not text or text in seen:
+            # Text addressed to the reader or the assistant is data, never an answer.
+            if not text or text in seen or planted_instruction(text):
                 continue
             seen.add(text)
             candidates.append(

@@ -47,6 +47,7 @@ from .model import QUESTION_FEATURES, AnswererModel, load_model
 from .question import QuestionProfile, analyse_question, name_variants
 from .selection import SelectionLimits, has_conflict, select
 from .sentence_features import sentence_phrases
+from .word_cap import cap_words
 
 __all__ = ["Analysis", "OfflineAnswerer", "missing_key_terms"]
 
@@ -155,7 +156,7 @@ class OfflineAnswerer:
             question_names=_question_names(analysis.profile),
         )
         body = " ".join(f"{s.text} {_markers(s.markers)}" for s in statements)
-        return Answer(
+        answer = Answer(
             question=question,
             standalone_question=question,
             text=body,
@@ -164,6 +165,11 @@ class OfflineAnswerer:
             abstained=False,
             reason="sources disagree; both figures shown" if disagreement else "",
             backend=self.name,
+        )
+        # A hard bound whatever was chosen: the budget select() aims for.
+        limits = self.limits
+        return cap_words(
+            answer, limits.detail_words if analysis.profile.wants_detail else limits.max_words
         )
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerDelta | Answer]:

@@ -35,6 +35,7 @@ from ..grounding import RELEVANCE_THRESHOLD, Evidence, Relevance, check_support
 from ..text import THINK_BLOCK, content_words, numbers
 from ..types import Answer, Citation, Passage, Statement
 from .citations import citation_for_span
+from .planted import planted_instruction
 from .prompt import INSUFFICIENT_EVIDENCE
 from .reply import is_finished, parse_reply
 
@@ -213,6 +214,9 @@ class _Review:
         """Check one sentence and keep, flag or drop it."""
         if not content_words(sentence):
             return  # a fragment such as "1." or "Sources:" states nothing to check
+        if planted_instruction(sentence):  # relays text planted in a document
+            self.notes.append(f'dropped an instruction planted in a document: "{_short(sentence)}"')
+            return
         n = len(self.evidence)
         self.bad_markers.extend(m for m in markers if not 1 <= m <= n)
         if sentence.rstrip().endswith(":"):

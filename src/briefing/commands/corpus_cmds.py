@@ -41,6 +41,12 @@ def print_answer(answer, *, show_standalone: bool = True) -> None:  # type: igno
         typer.secho(f'      "{c.quote}"', dim=True)
 
 
+def _show_warnings(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Print (once) what the start-up ingest skipped or could not apply."""
+    while assistant.warnings:
+        typer.secho(f"warning: {assistant.warnings.pop(0)}", err=True, fg=typer.colors.YELLOW)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
@@ -99,9 +105,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Ask one question; prints a cited answer (or says the corpus does not hold it)."""
         try:
-            answer = _assistant(backend=backend).ask(question)
+            assistant = _assistant(backend=backend)
         except BriefingError as exc:
             raise fail(str(exc)) from None
+        try:
+            answer = assistant.ask(question)
+        except BriefingError as exc:
+            raise fail(str(exc)) from None
+        finally:
+            _show_warnings(assistant)
         if as_json:
             typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         else:
@@ -115,9 +127,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """A conversation in the terminal. Empty line or Ctrl-D quits; '/new' starts over."""
         try:
-            conversation = _assistant(backend=backend).conversation()
+            assistant = _assistant(backend=backend)
+            conversation = assistant.conversation()
         except BriefingError as exc:
             raise fail(str(exc)) from None
+        # A line in another encoding (latin-1 from an old terminal) must not end the chat:
+        # undecodable bytes become surrogates, which the facade rejects with a QuestionError.
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(errors="surrogateescape")
         interactive = sys.stdin.isatty()
         if interactive:
             typer.secho("Ask about the corpus. '/new' starts over; empty line quits.", dim=True)
@@ -136,4 +153,5 @@ def register(app: typer.Typer) -> None:
                 print_answer(conversation.ask(line))
             except BriefingError as exc:
                 typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+            _show_warnings(assistant)
             typer.echo("")

@@ -18,15 +18,40 @@ import yaml
 from briefing.errors import CorpusError
 from briefing.types import SourceRef
 
-__all__ = ["KINDS", "FrontMatter", "parse_front_matter", "split_front_matter"]
+__all__ = [
+    "KINDS",
+    "MAX_FRONT_MATTER_CHARS",
+    "FrontMatter",
+    "opens_front_matter",
+    "parse_front_matter",
+    "split_front_matter",
+]
 
 KINDS = ("news", "official", "analysis", "profile", "timeline")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _HANDLER = frontmatter.YAMLHandler()
 
 
+#: Front matter longer than this is refused before parsing (real ones are < 1 KB).
+MAX_FRONT_MATTER_CHARS = 20_000
+
+
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps timestamps as text, so a bad date is reported by field name."""
+    """Safe YAML that keeps timestamps as text, so a bad date is reported by field name,
+    and refuses anchors and aliases: ``&a [*b, *b, ...]`` chains ("billion laughs") make
+    a few hundred bytes expand to gigabytes, and front matter never needs them."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasRefused(event.start_mark.line + 1)
+        return super().compose_node(parent, index)
 
 
 _Loader.add_constructor(
@@ -70,6 +95,11 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     if body.startswith("\n"):
         body = body[1:]  # the line break belongs to the closing delimiter
     return yaml_text, body
+
+
+def opens_front_matter(text: str) -> bool:
+    """True if ``text`` starts with a ``---`` delimiter line (closed or not)."""
+    return bool(_HANDLER.detect(text))
 
 
 def _jsonable(value: Any) -> Any:
@@ -151,8 +181,18 @@ def _required_str(meta: dict[str, Any], key: str, where: str) -> str:
 
 def parse_front_matter(yaml_text: str, where: str) -> FrontMatter:
     """Parse and validate front matter; ``where`` names the file in error messages."""
+    if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
+        raise CorpusError(
+            f"{where}: front matter is {len(yaml_text):,} characters long; the limit is "
+            f"{MAX_FRONT_MATTER_CHARS:,} (move long text into the body)"
+        )
     try:
         meta = _HANDLER.load(yaml_text, Loader=_Loader)
+    except _AliasRefused as exc:
+        raise CorpusError(
+            f"{where}: front matter uses a YAML anchor or alias ('&name' / '*name') on line "
+            f"{exc.line}; they are not allowed in front matter (they can expand without bound)"
+        ) from None
     except yaml.YAMLError as exc:
         problem = " ".join(str(exc).split())
         raise CorpusError(f"{where}: front matter is not valid YAML: {problem}") from exc

@@ -88,33 +88,44 @@ class _Collector:
         self.buffer.clear()
         self.prefix = ""
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, _NOT_TEXT):
-                continue
-            if isinstance(child, NavigableString):
-                self.buffer.append(str(child))
-                continue
-            if not isinstance(child, Tag) or child.name in _DROP:
-                continue
-            if child.name == "br":
-                self.buffer.append(" ")
-            elif child.name in _HEADINGS:
+    def walk(self, root: Tag) -> None:
+        """Collect the blocks under ``root`` with an explicit stack: a page nested
+        thousands of levels deep must not hit Python's recursion limit."""
+        stack: list[tuple[str, object]] = [("children", root)]
+        while stack:
+            op, arg = stack.pop()
+            if op == "flush":
                 self.flush()
-                self.prefix = "#" * _HEADINGS[child.name] + " "
-                self.walk(child)
-                self.flush()
-            elif child.name == "li":
-                self.flush()
-                self.prefix = "- "
-                self.walk(child)
-                self.flush()
-            elif child.name in _BLOCK:
-                self.flush()
-                self.walk(child)
-                self.flush()
+            elif op == "prefix":
+                self.prefix = str(arg)
+            elif op == "text":
+                self.buffer.append(str(arg))
             else:
-                self.walk(child)
+                planned = [step for child in arg.children for step in _plan(child)]  # type: ignore[attr-defined]
+                stack.extend(reversed(planned))
+
+
+def _plan(child: object) -> list[tuple[str, object]]:
+    """The steps one child node adds, in document order (see ``_Collector.walk``)."""
+    if isinstance(child, _NOT_TEXT):
+        return []
+    if isinstance(child, NavigableString):
+        return [("text", child)]
+    if not isinstance(child, Tag) or child.name in _DROP:
+        return []
+    if child.name == "br":
+        return [("text", " ")]
+    if child.name in _HEADINGS:
+        return [("flush", None), ("prefix", "#" * _HEADINGS[child.name] + " "), *_inside(child)]
+    if child.name == "li":
+        return [("flush", None), ("prefix", "- "), *_inside(child)]
+    if child.name in _BLOCK:
+        return [("flush", None), *_inside(child)]
+    return [("children", child)]
+
+
+def _inside(tag: Tag) -> list[tuple[str, object]]:
+    return [("children", tag), ("flush", None)]
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str:

@@ -1,9 +1,11 @@
 """Load corpus files (.md, .txt, .html/.htm, .pdf) into :class:`~briefing.types.Document`.
 
-Files that cannot be used as text (unknown type, binary, not UTF-8, empty, unreadable PDF,
-vanished mid-walk) are skipped with a logged warning naming the file and the reason.
-Problems an author must fix (malformed front matter, duplicate ids) raise
-:class:`~briefing.errors.CorpusError` naming the file(s).
+Files that cannot be used as text (unknown type, binary, not UTF-8 or UTF-16, empty,
+unreadable PDF, over the size limit, vanished mid-walk, a symlink leading out of the corpus
+folder) are skipped with a logged warning naming the file and the reason. Problems an
+author must fix (malformed or unclosed front matter, YAML aliases, duplicate ids) raise
+:class:`~briefing.errors.CorpusError` naming the file(s), or, with ``strict=False``, are
+collected in ``LoadResult.errors`` while the other files load.
 
 Line endings are normalised to ``\\n``; otherwise ``Document.text`` is the file's text
 (for Markdown: the body after the front matter) exactly, so chunk offsets index into it.
@@ -17,16 +19,22 @@ Usage::
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.corpus.front_matter import parse_front_matter, split_front_matter
+from briefing.corpus.front_matter import (
+    opens_front_matter,
+    parse_front_matter,
+    split_front_matter,
+)
 from briefing.corpus.html_text import html_to_document_parts
 from briefing.errors import CorpusError
 from briefing.types import Document
@@ -52,16 +60,36 @@ class LoadResult:
     Fields:
         documents: loaded documents, in walk order (sorted paths).
         skipped: ``(path, reason)`` for every file that was skipped.
+        errors: author errors (``CorpusError`` messages) of files left out; only with
+            ``strict=False`` (strict loading raises the first one instead).
     """
 
     documents: tuple[Document, ...]
     skipped: tuple[tuple[str, str], ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+#: Default size limit of one corpus file (the ``max_file_bytes`` setting passes its own).
+DEFAULT_MAX_FILE_BYTES = 5_000_000
 
 
 def slugify(name: str) -> str:
-    """A document id from a file stem: lower case, runs of other characters -> '-'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug or "document"
+    """A document id from a file stem: lower case, runs of other characters -> '-'.
+
+    A name in another script is transliterated ("中文" -> "zhongwen", with anyascii) and
+    gets a short hash of the original name, so distinct names never share an id.
+    """
+    if name.isascii():
+        ascii_name, suffix = name, ""
+    else:
+        from anyascii import anyascii
+
+        name = unicodedata.normalize("NFC", name)
+        ascii_name = anyascii(name)
+        suffix = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80].strip("-")
+    slug = slug or "document"
+    return f"{slug}-{suffix}" if suffix else slug
 
 
 def _relative(path: Path, root: Path | None) -> str:
@@ -80,16 +108,31 @@ def _read_text(path: Path) -> str:
         raise SkipFile(path, "file vanished while loading") from exc
     except OSError as exc:
         raise SkipFile(path, f"cannot read file: {exc.strerror or exc}") from exc
-    if b"\x00" in data:
-        raise SkipFile(path, "binary file (contains NUL bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SkipFile(path, f"not UTF-8 text (byte {exc.start} undecodable)") from exc
+    text = _decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SkipFile(path, "empty file")
     return text
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (BOM optional), or UTF-16 with a byte-order mark; else SkipFile saying why."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise SkipFile(path, "UTF-32 text is not supported; save the file as UTF-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SkipFile(path, f"not valid UTF-16 text (byte {exc.start})") from exc
+    if b"\x00" in data:
+        head = data[:400]
+        if max(head[1::2].count(0), head[::2].count(0)) > 0.4 * len(head) / 2:
+            raise SkipFile(path, "UTF-16 text without a byte-order mark; save it as UTF-8")
+        raise SkipFile(path, "binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SkipFile(path, f"not UTF-8 text (byte {exc.start} undecodable)") from exc
 
 
 def _first_line(text: str) -> str:
@@ -106,6 +149,11 @@ def _first_heading_or_line(text: str) -> str:
 def _load_markdown(path: Path, rel: str) -> Document:
     text = _read_text(path)
     split = split_front_matter(text)
+    if split is None and opens_front_matter(text):
+        raise CorpusError(
+            f"{path}: front matter opened with '---' on line 1 is never closed; add a "
+            "closing '---' line after the fields"
+        )
     if split is None:  # plain Markdown without front matter: treated like a .txt file
         return Document(
             id=slugify(path.stem),
@@ -203,25 +251,39 @@ _LOADERS = {
 }
 
 
-def parse_file(path: Path, root: Path | None = None) -> Document:
+def parse_file(
+    path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Document:
     """Load one file, raising :class:`SkipFile` if it is unusable.
 
-    ``root`` makes ``Document.path`` relative to it. Raises ``CorpusError`` for
-    malformed front matter.
+    ``root`` makes ``Document.path`` relative to it; a file over ``max_bytes`` is skipped
+    before it is read. Raises ``CorpusError`` for malformed front matter.
     """
     path = Path(path)
     loader = _LOADERS.get(path.suffix.lower())
     if loader is None:
         raise SkipFile(path, f"unsupported file type '{path.suffix or '(none)'}'")
-    if not path.exists():
-        raise SkipFile(path, "file vanished while loading")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise SkipFile(path, "file vanished while loading") from exc
+    except OSError as exc:
+        raise SkipFile(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise SkipFile(
+            path,
+            f"{size:,} bytes is over the limit of {max_bytes:,} per file "
+            "(setting max_file_bytes, env BRIEFING_MAX_FILE_BYTES)",
+        )
     return loader(path, _relative(path, root))
 
 
-def load_file(path: Path, root: Path | None = None) -> Document | None:
+def load_file(
+    path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Document | None:
     """Load one file; None (with a logged warning naming the file) if it is skipped."""
     try:
-        return parse_file(path, root)
+        return parse_file(path, root, max_bytes=max_bytes)
     except SkipFile as skip:
         logger.warning("skipping %s: %s", skip.path, skip.reason)
         return None
@@ -231,48 +293,77 @@ def _ignored(rel_parts: tuple[str, ...]) -> bool:
     return any(part.startswith(".") for part in rel_parts) or rel_parts[-1].lower() == "readme.md"
 
 
-def _walk(directory: Path) -> list[Path]:
-    """Files under ``directory`` in sorted order, without hidden files/folders or READMEs."""
+def _walk(directory: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files under ``directory`` in sorted order, without hidden files/folders or READMEs,
+    and ``(path, reason)`` for symlinks that lead out of it (never followed)."""
+    inside = directory.resolve()
     found: list[Path] = []
+    skipped: list[tuple[str, str]] = []
     for current, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = Path(current)
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            if (base / name).is_symlink():  # os.walk does not descend into it: say so
+                skipped.append((str(base / name), "symlinked folder not followed"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(base / name for name in files)
     found = [p for p in found if not _ignored(p.relative_to(directory).parts)]
-    return sorted(found, key=lambda p: p.relative_to(directory).as_posix())
+    kept: list[Path] = []
+    for path in sorted(found, key=lambda p: p.relative_to(directory).as_posix()):
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            reason = "symlink to a file outside the corpus folder (not followed)"
+            logger.warning("skipping %s: %s", path, reason)
+            skipped.append((str(path), reason))
+            continue
+        kept.append(path)
+    return kept, skipped
 
 
-def load_corpus(paths: Path | Iterable[Path]) -> LoadResult:
+def load_corpus(
+    paths: Path | Iterable[Path],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    strict: bool = True,
+) -> LoadResult:
     """Load every document under ``paths`` (files, or folders walked recursively).
 
-    Raises ``CorpusError`` if a given path does not exist, on malformed front matter,
-    or when two files share a document id (naming both).
+    Raises ``CorpusError`` if a given path does not exist. Malformed front matter, or two
+    files sharing a document id (naming both), raise ``CorpusError`` too -- or, with
+    ``strict=False``, leave that file out and add the message to ``LoadResult.errors``.
     """
     roots = [Path(paths)] if isinstance(paths, str | os.PathLike) else [Path(p) for p in paths]
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
+    errors: list[str] = []
     seen: dict[str, str] = {}
     for given in roots:
         if given.is_dir():
-            targets, root = _walk(given), given
+            targets, outside = _walk(given)
+            skipped.extend(outside)
+            root = given
         elif given.is_file():
             targets, root = [given], given.parent
         else:
             raise CorpusError(f"{given}: corpus path does not exist")
         for path in targets:
             try:
-                doc = parse_file(path, root)
+                doc = parse_file(path, root, max_bytes=max_file_bytes)
+                if doc.id in seen:
+                    raise CorpusError(
+                        f"duplicate document id {doc.id!r}: used by {seen[doc.id]} and {path}"
+                    )
             except SkipFile as skip:
                 logger.warning("skipping %s: %s", skip.path, skip.reason)
                 skipped.append((str(skip.path), skip.reason))
                 continue
-            if doc.id in seen:
-                raise CorpusError(
-                    f"duplicate document id {doc.id!r}: used by {seen[doc.id]} and {path}"
-                )
+            except CorpusError as exc:
+                if strict:
+                    raise
+                logger.warning("leaving out %s: %s", path, exc)
+                errors.append(str(exc))
+                continue
             seen[doc.id] = str(path)
             documents.append(doc)
-    return LoadResult(documents=tuple(documents), skipped=tuple(skipped))
+    return LoadResult(documents=tuple(documents), skipped=tuple(skipped), errors=tuple(errors))
 
 
 def content_hash(doc: Document) -> str:

@@ -16,6 +16,8 @@ Rules:
   bullet, numbered item or quote, and after a heading. Other single line breaks end a
   sentence unless the text is visibly hard-wrapped (the line ends with a comma, a
   continuation word like "the", or the next line starts in lower case).
+* A sentence longer than :data:`MAX_SENTENCE_CHARS` is cut at its last space before the
+  limit (hard-split when there is none), so no quote or chunk grows without bound.
 
 Usage::
 
@@ -28,7 +30,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_block_marker_line", "sentence_spans", "split_paragraphs"]
+__all__ = ["MAX_SENTENCE_CHARS", "is_block_marker_line", "sentence_spans", "split_paragraphs"]
+
+#: A "sentence" longer than this (a pathological line without punctuation, a base64 blob)
+#: is cut at the last space before the limit, or at the limit when there is none. The
+#: longest real sentence of the corpus is ~300 characters; quotes and chunks stay bounded.
+MAX_SENTENCE_CHARS = 600
 
 
 def _words(text: str) -> frozenset[str]:
@@ -157,8 +164,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             marker = _MARKER.match(text, line_start, end)
             if marker and marker.end() < end:
                 start = marker.end()
-        spans.append((start, end))
+        spans.extend(_bounded(text, start, end))
     return spans
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``(start, end)`` cut into pieces of at most MAX_SENTENCE_CHARS, at spaces if any."""
+    pieces: list[tuple[int, int]] = []
+    limit = MAX_SENTENCE_CHARS
+    while end - start > limit:
+        window = text[start : start + limit]
+        space = max(window.rfind(" "), window.rfind("\n"), window.rfind("\t"))
+        cut = start + space if space >= limit // 2 else start + limit
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:

@@ -10,6 +10,13 @@ id, so a run killed at any point is repaired by the next one. Each run also star
 reconciling the records with the collection (records without vectors are forgotten,
 vectors without records are deleted) and ends by rebuilding the lexical index whenever
 its fingerprint differs from the collection's ids.
+
+Several processes may share one ``data_dir`` (a server and a CLI ingest): every ingest
+announces itself in the generation marker (:mod:`briefing.index.generation`), writers
+reopen a stale Chroma client before writing, and :meth:`Indexer.view` -- called once per
+question -- reopens the client and reloads the BM25 index after another process's ingest
+finished. Questions read an :class:`~briefing.index.view.IndexView`, the previous
+version, while an ingest writes.
 """
 
 from __future__ import annotations
@@ -17,8 +24,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +39,11 @@ from tqdm import tqdm
 from ..config import Settings
 from ..corpus import chunk_document, load_corpus
 from ..types import DocumentInfo, IndexStatus, IngestReport
+from .generation import Generation, read_generation, write_generation
 from .lexical import LexicalIndex, fingerprint
 from .records import SQLiteRecordManager
 from .store import ChromaStore, chunk_to_lc
+from .view import IndexView
 
 
 class Indexer:
@@ -45,6 +55,7 @@ class Indexer:
         self.records = records
         self.records.create_schema()
         self.lexical: LexicalIndex | None = None  # the BM25 index last built or loaded
+        self._reopen_lock = threading.Lock()
 
     @property
     def _state_path(self) -> Path:
@@ -56,11 +67,25 @@ class Indexer:
         *,
         rebuild: bool = False,
         progress: bool = False,
+        strict: bool = True,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
-        """Make the index mirror ``paths`` (default: the corpus folder) exactly."""
+        """Make the index mirror ``paths`` (default: the corpus folder) exactly.
+
+        ``strict=False`` leaves out files with author errors (reported in ``skipped``)
+        instead of raising CorpusError. ``on_progress(done, total)`` follows the chunks.
+        """
         started = time.perf_counter()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.settings.lock_path), timeout=600):
+            # Read the corpus first: a CorpusError leaves the index untouched.
+            loaded = load_corpus(
+                list(paths) if paths else self.settings.corpus_dir,
+                max_file_bytes=self.settings.max_file_bytes,
+                strict=strict,
+            )
+            self._begin_write()
+            store = self.store
             built_with = self._read_state().get("embedding_model")
             if built_with and built_with != self.settings.resolved_embedding_model():
                 # Vectors of two models cannot be compared: a model change re-embeds all.
@@ -68,7 +93,6 @@ class Indexer:
             if rebuild:
                 self._wipe()
             self._reconcile()
-            loaded = load_corpus(list(paths) if paths else self.settings.corpus_dir)
             chunks = [
                 chunk
                 for doc in loaded.documents
@@ -85,25 +109,75 @@ class Indexer:
             )
             with bar:
                 result = lc_index(
-                    _tick(bar, (chunk_to_lc(c) for c in chunks)),
+                    _tick(bar, (chunk_to_lc(c) for c in chunks), len(chunks), on_progress),
                     self.records,
-                    self.store.vectorstore,
+                    store.vectorstore,
                     cleanup="full",
                     source_id_key="doc_id",
                     key_encoder="sha256",
                     batch_size=self.settings.embedding_batch_size,
                 )
-            self.refresh_lexical()
+            lexical = self.refresh_lexical()
             self._write_state(len(loaded.documents))
+            self._end_write(f"{store.collection.id}:{lexical.fingerprint}")
         return IngestReport(
             documents=len(loaded.documents),
-            chunks=self.store.count(),
+            chunks=store.count(),
             added=result["num_added"] + result["num_updated"],
             deleted=result["num_deleted"],
             unchanged=result["num_skipped"],
-            skipped=tuple(f"{path}: {reason}" for path, reason in loaded.skipped),
+            skipped=tuple(f"{path}: {reason}" for path, reason in loaded.skipped) + loaded.errors,
             seconds=round(time.perf_counter() - started, 3),
         )
+
+    def view(self) -> IndexView:
+        """The index version a question should read (cheap: one small file read).
+
+        After another process finished an ingest, the Chroma client is reopened and the
+        BM25 index reloaded first; while an ingest is still writing, the previous version
+        keeps answering.
+        """
+        store = self.store
+        known = store.generation
+        current = read_generation(self.settings.data_dir)
+        if current is None:  # an index older than the marker: follow the BM25 pointer
+            self._follow_lexical()
+        elif not current.writing and (known is None or current.content != known.content):
+            with self._reopen_lock:
+                if self.store is store and store.generation == known:
+                    fresh = store.reopen()
+                    lexical = LexicalIndex.load(self.settings.lexical_dir)
+                    self.store = fresh
+                    if lexical is not None:
+                        self.lexical = lexical
+        if self.lexical is None:
+            self._follow_lexical()
+        return IndexView(self.store, self.lexical)
+
+    def _follow_lexical(self) -> None:
+        current = LexicalIndex.current_fingerprint(self.settings.lexical_dir)
+        if self.lexical is None or current != self.lexical.fingerprint:
+            with self._reopen_lock:
+                loaded = LexicalIndex.load(self.settings.lexical_dir)
+                if loaded is not None:
+                    self.lexical = loaded
+
+    def _begin_write(self) -> None:
+        """Inside the ingest lock: reopen a client another process made stale, then
+        announce the write."""
+        with self._reopen_lock:
+            current = read_generation(self.settings.data_dir)
+            if current is not None and current != self.store.generation:
+                self.store = self.store.reopen()
+            started = (current or Generation(0, "", writing=False)).started()
+            write_generation(self.settings.data_dir, started)
+            self.store.generation = started
+
+    def _end_write(self, content: str) -> None:
+        with self._reopen_lock:
+            done = (self.store.generation or Generation(0, "", writing=False)).finished(content)
+            write_generation(self.settings.data_dir, done)
+            self.store.generation = done
 
     def refresh_lexical(self) -> LexicalIndex:
         """Rebuild the BM25 index from the collection unless it is already in step."""
@@ -141,10 +215,13 @@ class Indexer:
         )
 
     def documents(self) -> list[DocumentInfo]:
-        """One row per indexed document, from the stored chunks (no corpus re-read)."""
+        """One row per indexed document, from the version questions read (no corpus
+        re-read, no scan of the collection)."""
         rows: dict[str, DocumentInfo] = {}
         counts: dict[str, int] = {}
-        for _, chunk in self.store.records():
+        view = self.view()
+        chunks = view.chunks() if view.lexical is not None else [c for _, c in view.store.records()]
+        for chunk in chunks:
             counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
             rows.setdefault(
                 chunk.doc_id,
@@ -194,7 +271,14 @@ class Indexer:
             return {}
 
 
-def _tick(bar: tqdm, docs: Iterable[LCDocument]) -> Iterator[LCDocument]:
-    for doc in docs:
+def _tick(
+    bar: tqdm,
+    docs: Iterable[LCDocument],
+    total: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> Iterator[LCDocument]:
+    for done, doc in enumerate(docs, start=1):
         bar.update(1)
+        if on_progress is not None:
+            on_progress(done, total)
         yield doc

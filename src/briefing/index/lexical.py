@@ -57,6 +57,7 @@ class LexicalIndex:
         self.key_ids = list(key_ids)  # the Chroma ids the chunks were built from
         self.fingerprint = fingerprint(self.key_ids)
         self._by_id = {c.id: c for c in self.chunks}
+        self._by_key = dict(zip(self.key_ids, self.chunks, strict=True))
         if bm25 is None:
             bm25 = bm25s.BM25()
             if self.chunks:
@@ -70,6 +71,10 @@ class LexicalIndex:
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The chunk with this id (for showing a citation in its context), or None."""
         return self._by_id.get(chunk_id)
+
+    def by_key(self, key_id: str) -> Chunk | None:
+        """The chunk stored under this Chroma record id in this version, or None."""
+        return self._by_key.get(key_id)
 
     def search(
         self, query: str, k: int, where: RetrievalFilter | None = None

@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from ..config import Settings
 from ..errors import IndexStoreError
 from ..types import Chunk, RetrievalFilter
+from .generation import Generation, read_generation
 
 _HEADING_SEP = " \u203a "
 
@@ -100,12 +101,20 @@ def chroma_where(where: RetrievalFilter | None) -> dict[str, Any] | None:
 
 
 class ChromaStore:
-    """One Chroma collection (cosine space) behind LangChain's ``Chroma`` vector store."""
+    """One Chroma collection (cosine space) behind LangChain's ``Chroma`` vector store.
+
+    ``generation`` is the index marker (see :mod:`briefing.index.generation`) read just
+    before the client opened: the state this client is known to reflect.
+    """
 
     def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
+
+        self.settings = settings
+        self.embeddings = embeddings
+        self.generation: Generation | None = read_generation(settings.data_dir)
 
         client_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
@@ -146,12 +155,14 @@ class ChromaStore:
         return {i for page in self._pages(include=[]) for i in page["ids"]}
 
     def records(self) -> Iterator[tuple[str, Chunk]]:
-        """Every (record id, chunk) in the collection, in pages."""
+        """Every (record id, chunk) in the collection, in pages (records another process
+        deleted meanwhile, which come back without metadata, are skipped)."""
         for page in self._pages(include=["documents", "metadatas"]):
             for rid, text, meta in zip(
                 page["ids"], page["documents"], page["metadatas"], strict=True
             ):
-                yield rid, lc_to_chunk(text, meta)
+                if meta is not None and text is not None:
+                    yield rid, lc_to_chunk(text, meta)
 
     def _pages(self, include: list[str], size: int = 2000) -> Iterator[dict[str, Any]]:
         offset = 0
@@ -169,21 +180,58 @@ class ChromaStore:
     def search(
         self, vector: list[float], k: int, where: RetrievalFilter | None = None
     ) -> list[tuple[Chunk, float]]:
-        """Nearest chunks to an embedding; score = cosine similarity."""
-        if self.count() == 0:
+        """Nearest chunks to an embedding; score = cosine similarity.
+
+        An id whose record is gone (deleted by another process since this client loaded
+        its vector index) comes back with no metadata: it is skipped, never a crash.
+        """
+        found = self._query(vector, k, where, ["documents", "metadatas", "distances"])
+        if found is None:
             return []
-        found = self.collection.query(
-            query_embeddings=[vector],
-            n_results=k,
-            where=chroma_where(where),
-            include=["documents", "metadatas", "distances"],
-        )
         return [
             (lc_to_chunk(text, meta), 1.0 - float(dist))
             for text, meta, dist in zip(
                 found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
             )
+            if meta is not None and text is not None
         ]
+
+    def search_ids(
+        self, vector: list[float], k: int, where: RetrievalFilter | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest record ids and cosine similarities, without payloads (the caller looks
+        the chunks up in the index version it reads)."""
+        found = self._query(vector, k, where, ["distances"])
+        if found is None:
+            return []
+        return [
+            (rid, 1.0 - float(dist))
+            for rid, dist in zip(found["ids"][0], found["distances"][0], strict=True)
+        ]
+
+    def _query(
+        self, vector: list[float], k: int, where: RetrievalFilter | None, include: list[str]
+    ) -> dict[str, Any] | None:
+        if self.count() == 0:
+            return None
+        return self.collection.query(  # type: ignore[no-any-return]
+            query_embeddings=[vector], n_results=k, where=chroma_where(where), include=include
+        )
+
+    def reopen(self) -> ChromaStore:
+        """A new client on the same store that sees what other processes wrote.
+
+        Chroma caches one in-memory system per persistent path; it is dropped from that
+        cache (not stopped: questions still running on this store finish on it, and it
+        is freed with its last reference), so the new client loads the index from disk.
+        """
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        if not self.settings.chroma_host:  # a server client has no such cache
+            identifier = getattr(self.client, "_identifier", None)
+            SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        return ChromaStore(self.settings, self.embeddings)
 
     def reset(self) -> None:
         """Drop and recreate the collection (``ingest --rebuild``)."""

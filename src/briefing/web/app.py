@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from ..assistant import UPLOAD_TYPES as ACCEPTED_UPLOADS
 from ..config import Settings
+from ..index.uploads import UPLOAD_TYPES as ACCEPTED_UPLOADS
 from . import formatting as fmt
 from .feedback import FeedbackStore
+from .login import LoginGuard
 from .session import ChatBackend, ChatHandlers, ChatState
 
 if TYPE_CHECKING:
@@ -137,11 +138,20 @@ def build_app(
                     sources = gr.HTML(fmt.render_sources([]), elem_id="sources", js_on_load=None)
 
             with gr.Tab("Documents", id="documents-tab"):
-                gr.Markdown(
-                    "The corpus the assistant answers from. Add a document (.md, .txt, "
-                    f".html or .pdf, up to {settings.max_upload_bytes:,} bytes); it is "
-                    "indexed at once."
-                )
+                if settings.uploads_enabled:
+                    gr.Markdown(
+                        "The corpus the assistant answers from. Add a document (.md, .txt, "
+                        f".html or .pdf, up to {settings.max_upload_bytes:,} bytes); it is "
+                        "indexed in the background while questions go on."
+                    )
+                else:
+                    gr.Markdown(
+                        "The corpus the assistant answers from. Adding documents here is off: "
+                        "an added document becomes an answer source for every user, so it "
+                        "needs a login (BRIEFING_WEB_USERNAME / BRIEFING_WEB_PASSWORD) or "
+                        "BRIEFING_ALLOW_UPLOADS=true.",
+                        elem_id="uploads-off",
+                    )
                 table = gr.Dataframe(
                     headers=fmt.DOCUMENT_HEADERS,
                     datatype=["str", "str", "str", "str", "number", "str"],
@@ -151,14 +161,17 @@ def build_app(
                     column_widths=["38%", "9%", "10%", "26%", "7%", "10%"],
                 )
                 refresh_btn = gr.Button("Refresh", size="sm")
-                upload = gr.File(
-                    label="Add a document",
-                    file_types=UPLOAD_TYPES,
-                    type="filepath",
-                    elem_id="upload",
-                )
-                upload_btn = gr.Button("Add to corpus", variant="primary", elem_id="upload-btn")
-                upload_msg = gr.HTML(elem_id="upload-message", js_on_load=None)
+                with gr.Group(visible=settings.uploads_enabled, elem_id="upload-controls"):
+                    upload = gr.File(
+                        label="Add a document",
+                        file_types=UPLOAD_TYPES,
+                        type="filepath",
+                        elem_id="upload",
+                    )
+                    upload_btn = gr.Button("Add to corpus", variant="primary", elem_id="upload-btn")
+                    upload_msg = gr.HTML(elem_id="upload-message", js_on_load=None)
+                upload_job = gr.State(None)
+                upload_timer = gr.Timer(1.0, active=False)
 
         # The API: same conversation semantics, one history per gradio_client session.
         with gr.Row(visible=False):
@@ -230,10 +243,23 @@ def build_app(
         )
 
         def upload_file(path: str | None) -> tuple[Any, ...]:
-            message, rows = handlers.upload(path, settings.max_upload_bytes)
-            return message, (rows if rows is not None else gr.skip()), None
+            if not settings.uploads_enabled:  # the controls are hidden; refuse direct calls
+                return fmt.render_notice("Adding documents is off.", ok=False), None, None, None
+            message, job = handlers.upload(path, settings.max_upload_bytes)
+            return message, None, job, gr.Timer(active=job is not None)
 
-        upload_btn.click(upload_file, upload, [upload_msg, table, upload], **private)
+        def follow_upload(job: int | None) -> tuple[Any, ...]:
+            message, rows, finished = handlers.upload_progress(job)
+            return (
+                message or gr.skip(),
+                rows if rows is not None else gr.skip(),
+                gr.Timer(active=not finished),
+            )
+
+        upload_btn.click(
+            upload_file, upload, [upload_msg, upload, upload_job, upload_timer], **private
+        )
+        upload_timer.tick(follow_upload, upload_job, [upload_msg, table, upload_timer], **private)
         refresh_btn.click(handlers.document_rows, None, table, **private)
         demo.load(handlers.document_rows, None, table, **private)
     return demo
@@ -264,8 +290,14 @@ def launch(
     # Several staff can ask at once; the facade is thread-safe.
     demo.queue(default_concurrency_limit=4)
     auth = None
-    if settings.web_username and settings.web_password is not None:
-        auth = (settings.web_username, settings.web_password.get_secret_value())
+    if settings.login_enabled:
+        assert settings.web_username and settings.web_password is not None
+        auth = LoginGuard(
+            settings.web_username,
+            settings.web_password.get_secret_value(),
+            attempts=settings.login_attempts,
+            lockout_s=settings.login_lockout_s,
+        )
     _, url, _ = demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,

@@ -294,3 +294,8 @@ def render_notice(message: str, *, ok: bool) -> str:
     """A success or rejection message under the upload box (escaped)."""
     cls = "notice ok" if ok else "notice bad"
     return f'<div class="{cls}">{escape_text(message)}</div>'
+
+
+def render_progress(message: str) -> str:
+    """A notice for work still going on (an upload being indexed)."""
+    return f'<div class="notice busy">{escape_text(message)}</div>'

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..assistant import UPLOAD_TYPES
 from ..errors import BriefingError, QuestionError
-from ..types import Answer, AnswerDelta, Citation, DocumentInfo, IngestReport, Turn
+from ..index.uploads import UPLOAD_TYPES, UploadJob
+from ..types import Answer, AnswerDelta, Citation, DocumentInfo, Turn
 from . import formatting as fmt
 from .feedback import FeedbackRecord, FeedbackStore, Rating
 
@@ -38,7 +38,10 @@ class ChatBackend(Protocol):
 
     def documents(self) -> list[DocumentInfo]: ...
 
-    def add_document(self, filename: str, data: bytes) -> IngestReport: ...
+    def submit_document(self, filename: str, data: bytes) -> UploadJob: ...
+
+    @property
+    def upload_jobs(self) -> list[UploadJob]: ...
 
 
 @dataclass
@@ -71,6 +74,13 @@ class ChatUpdate:
     state: ChatState
 
 
+def _printable(text: object) -> str:
+    """``text`` safe to show and send as JSON (lone surrogates become U+FFFD)."""
+    if not isinstance(text, str):
+        return ""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class ChatHandlers:
     """Event handlers for the chat, feedback, API and documents tab."""
 
@@ -86,13 +96,13 @@ class ChatHandlers:
         (replacing the streamed text) and the updated sources panel.
         """
         state = state if state is not None else ChatState()
-        question = (question or "").strip()
+        question = question.strip() if isinstance(question, str) else ""
         if not question:
             yield ChatUpdate(state.messages, self.sources_html(state), state)
             return
         messages = [
             *state.messages,
-            {"role": "user", "content": fmt.render_user(question)},
+            {"role": "user", "content": fmt.render_user(_printable(question))},
             {"role": "assistant", "content": fmt.render_streaming("")},
         ]
         streamed = ""
@@ -110,11 +120,12 @@ class ChatHandlers:
             state.messages = messages
             yield ChatUpdate(messages, self.sources_html(state), state)
             return
-        except BriefingError as exc:
-            log.exception("answering failed for %r", question)
+        except Exception as exc:  # a front end never shows a traceback, nor dies of one
+            log.exception("answering failed for %r", _printable(question))
+            shown = exc if isinstance(exc, BriefingError) else "an internal error (logged)"
             messages[-1] = {
                 "role": "assistant",
-                "content": fmt.render_error(f"Sorry, the assistant failed: {exc}"),
+                "content": fmt.render_error(f"Sorry, the assistant failed: {shown}"),
             }
             state.messages = messages
             yield ChatUpdate(messages, self.sources_html(state), state)
@@ -194,13 +205,23 @@ class ChatHandlers:
     def api_ask(self, question: str, state: ChatState | None) -> tuple[dict[str, Any], ChatState]:
         """The ``/ask`` API: answer as the next turn of this client's conversation.
 
-        Returns ``Answer.to_dict()``; errors come back as ``{"error": message}``.
+        Returns ``Answer.to_dict()``; every error comes back as ``{"error": message,
+        "error_type": name}`` -- a rejected question as ``QuestionError``, an unexpected
+        failure (logged) as ``InternalError``.
         """
         state = state if state is not None else ChatState()
         try:
-            answer = self.assistant.ask((question or "").strip(), history=tuple(state.turns))
+            answer = self.assistant.ask(
+                question if question is not None else "", history=tuple(state.turns)
+            )
         except BriefingError as exc:
             return {"error": str(exc), "error_type": type(exc).__name__}, state
+        except Exception:
+            log.exception("the /ask API failed")
+            return {
+                "error": "the assistant failed; the error was logged",
+                "error_type": "InternalError",
+            }, state
         state.turns.append(Turn(question=answer.question, answer=answer))
         return answer.to_dict(), state
 
@@ -208,8 +229,12 @@ class ChatHandlers:
     def document_rows(self) -> list[list[str | int]]:
         return fmt.document_rows(self.assistant.documents())
 
-    def upload(self, path: str | None, max_bytes: int) -> tuple[str, list[list[str | int]] | None]:
-        """Ingest an uploaded file; returns the message HTML and new table rows (or None)."""
+    def upload(self, path: str | None, max_bytes: int) -> tuple[str, int | None]:
+        """Check and save an uploaded file, then index it in the background.
+
+        Returns the message HTML and the job id to follow with :meth:`upload_progress`
+        (None when the file was rejected). Gradio's temporary copy is removed either way.
+        """
         if not path:
             return fmt.render_notice(
                 f"Choose a file first ({', '.join(UPLOAD_TYPES)}).", ok=False
@@ -226,17 +251,45 @@ class ChatHandlers:
                     ),
                     None,
                 )
-            report = self.assistant.add_document(name, file.read_bytes())
+            job = self.assistant.submit_document(name, file.read_bytes())
         except BriefingError as exc:
             return fmt.render_notice(f"Rejected {name}: {exc}", ok=False), None
         except OSError as exc:
             return fmt.render_notice(f"Could not read the upload {name}: {exc}", ok=False), None
-        if report.skipped:
-            reasons = "; ".join(report.skipped)
-            return fmt.render_notice(f"Not added: {reasons}", ok=False), self.document_rows()
+        finally:
+            _discard_gradio_copy(file)
+        return fmt.render_progress(f"Indexing {job.name} in the background …"), job.id
+
+    def upload_progress(self, job_id: int | None) -> tuple[str, list[list[str | int]] | None, bool]:
+        """(message HTML, new table rows or None, finished) for the upload ``job_id``."""
+        job = next((j for j in self.assistant.upload_jobs if j.id == job_id), None)
+        if job is None:
+            return "", None, True
+        if job.state == "indexing":
+            counted = f": {job.done} of {job.total} chunks" if job.total else ""
+            return fmt.render_progress(f"Indexing {job.name}{counted} …"), None, False
+        if job.state == "failed":
+            return fmt.render_notice(f"Rejected {job.name}: {job.error}", ok=False), None, True
+        report = job.report
+        assert report is not None
         chunks = "chunk" if report.added == 1 else "chunks"
         message = (
-            f"Added {name}: {report.added} {chunks} indexed. The corpus now has "
+            f"Added {job.name}: {report.added} {chunks} indexed. The corpus now has "
             f"{report.documents} documents and {report.chunks} chunks."
         )
-        return fmt.render_notice(message, ok=True), self.document_rows()
+        return fmt.render_notice(message, ok=True), self.document_rows(), True
+
+
+def _discard_gradio_copy(file: Path) -> None:
+    """Remove Gradio's temporary copy of an upload (and its folder), never anything else."""
+    from gradio.utils import get_upload_folder
+
+    root = Path(get_upload_folder()).resolve()
+    try:
+        resolved = file.resolve()
+        if resolved.is_relative_to(root) and resolved != root:
+            resolved.unlink(missing_ok=True)
+            if resolved.parent != root:
+                resolved.parent.rmdir()
+    except OSError:
+        pass  # not empty or already gone: nothing of ours to clean
