@@ -51,6 +51,16 @@ def test_out_of_scope_question_abstains_with_nearest_sources(assistant) -> None:
     assert answer.nearest and answer.reason
 
 
+def test_the_other_two_are_found_in_the_corpus(assistant) -> None:
+    chat = assistant.conversation()
+    chat.ask("How wide is JL Mag's licence?")
+    follow = chat.ask("What about the other two?")
+    assert "Ningbo Yunsheng" in follow.standalone_question
+    assert "Zhong Ke San Huan" in follow.standalone_question
+    assert "(context:" not in follow.standalone_question
+    assert "Ningbo Yunsheng" in follow.text and not follow.abstained
+
+
 def test_follow_up_is_rewritten_with_the_conversation(assistant) -> None:
     chat = assistant.conversation()
     first = chat.ask("What did China's Announcement No. 70 suspend?")

@@ -149,8 +149,7 @@ class Assistant:
         rewriter's "the other two")."""
         from .retrieval.rewrite import name_lists
 
-        index = self._current_lexical()
-        hits = index.search(name, 5, None) if index is not None else []
+        hits = self.indexer.view().lexical_search(name, 5, None)
         return [items for chunk, _ in hits for items in name_lists(chunk.text)]
 
     def _ensure_ready(self) -> None:
