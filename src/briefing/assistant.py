@@ -34,7 +34,6 @@ from .errors import ConfigError, QuestionError, UploadError
 from .index.embeddings import LazyEmbeddings
 from .index.ingest import Indexer
 from .index.lexical import LexicalIndex
-from .index.records import SQLiteRecordManager
 from .index.store import ChromaStore
 from .retrieval.hybrid import HybridRetriever
 from .retrieval.rewrite import HeuristicRewriter
@@ -88,10 +87,7 @@ class Assistant:
         with self._lock:
             if self._indexer is None:
                 self._store = ChromaStore(self.settings, self.embeddings)
-                records = SQLiteRecordManager(
-                    f"chroma/{self.settings.collection}", self.settings.records_path
-                )
-                self._indexer = Indexer(self.settings, self._store, records)
+                self._indexer = Indexer(self.settings, self._store)
             return self._indexer
 
     @property
@@ -368,7 +364,7 @@ class Assistant:
     def close(self) -> None:
         with self._lock:
             if self._indexer is not None:
-                self._indexer.records.close()
+                self._indexer.close()
 
 
 class Conversation:

