@@ -80,6 +80,7 @@ class Assistant:
         )
         self._store: ChromaStore | None = None
         self._indexer: Indexer | None = None
+        self._profiles: tuple[str, list[SourceProfile]] | None = None
 
     # -- composition (lazy) ---------------------------------------------------------------
     @property
@@ -181,7 +182,13 @@ class Assistant:
 
         def profiles() -> list[SourceProfile]:
             index = self._current_lexical()
-            return profiles_from_chunks(index.chunks) if index is not None else []
+            if index is None:
+                return []
+            # Once per BM25 version, not per question (a scan of every chunk).
+            cached = self._profiles
+            if cached is None or cached[0] != index.fingerprint:
+                cached = self._profiles = (index.fingerprint, profiles_from_chunks(index.chunks))
+            return cached[1]
 
         return HybridRetriever(
             dense,

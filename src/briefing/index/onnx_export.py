@@ -92,6 +92,7 @@ def ensure_export(cache_dir: Path, model: str) -> Path:
 
 def export(folder: Path, target: Path) -> None:
     """Export the sentence-transformers model in ``folder`` to ``target`` and verify it."""
+    import logging
     import warnings
 
     try:
@@ -149,6 +150,9 @@ def export(folder: Path, target: Path) -> None:
     tmp.mkdir(parents=True)
     try:
         batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq")
+        exporter_log = logging.getLogger("torch.onnx")
+        level = exporter_log.level
+        exporter_log.setLevel(logging.ERROR)  # "torchvision is not installed" notes
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
             torch.onnx.export(
@@ -163,6 +167,7 @@ def export(folder: Path, target: Path) -> None:
                 external_data=True,
                 verbose=False,
             )
+        exporter_log.setLevel(level)
         tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"))
         config = {
             "format": FORMAT,
