@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test setup setup-dev browser lint eval bench clean
+.PHONY: run test setup setup-dev browser lint eval bench bench-scale bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ eval: setup
 bench: setup-dev
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/query.py
+
+# 1k/10k/100k chunks (larger corpora reuse cached vectors; see the script's docstring).
+bench-scale: setup-dev
+	$(BIN)/python benchmarks/scale.py
+
+# N = 1, 8, 50 concurrent gradio_client users on 127.0.0.1 (bounded, stops by itself).
+bench-load: setup-dev
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf .briefing test-output .pytest_cache

@@ -142,10 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
+    import os
+
     from briefing.config import Settings, apply_runtime_defaults
 
     apply_runtime_defaults()
-    import os
+    # One ONNX export of the model for every benchmark and test run (not per temp folder).
+    os.environ.setdefault("BRIEFING_MODEL_CACHE_DIR", str(REPO / ".briefing" / "models"))
 
     from briefing.index.embeddings import load_embeddings
 

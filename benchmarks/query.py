@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     from briefing.config import Settings, apply_runtime_defaults
 
     apply_runtime_defaults()
+    # One ONNX export of the model for every benchmark and test run (not per temp folder).
+    os.environ.setdefault("BRIEFING_MODEL_CACHE_DIR", str(REPO / ".briefing" / "models"))
     from langchain_chroma import Chroma
 
     from briefing.assistant import Assistant

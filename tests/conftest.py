@@ -80,9 +80,22 @@ def corpus_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache() -> Iterator[Path]:
+    """One ONNX export of the model for the whole session (and ``briefing eval`` after it).
+
+    Every test builds its index in a fresh data_dir; without a shared model cache each
+    would export the model again (~30 s). Subprocesses inherit the variable.
+    """
+    cache = REPO / ".briefing" / "models"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIEFING_MODEL_CACHE_DIR", str(cache))
+        yield cache
+
+
 @pytest.fixture(scope="session")
-def embeddings() -> Embeddings:
-    """The real all-MiniLM-L6-v2 model, loaded once per test session (one torch thread)."""
+def embeddings(model_cache: Path) -> Embeddings:
+    """The real all-MiniLM-L6-v2 model (ONNX Runtime, one thread), loaded once per session."""
     from briefing.config import Settings
     from briefing.index.embeddings import load_embeddings
 

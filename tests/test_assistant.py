@@ -155,3 +155,20 @@ def test_warm_up_loads_the_model_and_index(tmp_path) -> None:
     assert fresh.embeddings.loaded
     assert fresh.status().chunks > 0 and fresh.status().lexical_in_step
     fresh.close()
+
+
+def test_source_profiles_are_built_once_per_index_version(assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Naming a source ("according to Reuters") must not scan every chunk per question."""
+    import briefing.assistant as facade
+
+    calls: list[int] = []
+    real = facade.profiles_from_chunks
+    monkeypatch.setattr(facade, "profiles_from_chunks", lambda c: calls.append(1) or real(c))
+    assistant._profiles = None
+    for question in (
+        "According to Reuters, which firms got licences?",
+        "What did the news article say about the licences?",
+        "Per MOFCOM, how long are the licences valid?",
+    ):
+        assert assistant.retrieve(question)
+    assert len(calls) == 1

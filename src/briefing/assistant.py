@@ -35,7 +35,6 @@ from .config import Settings
 from .errors import BriefingError, ConfigError, QuestionError, UploadError
 from .index.embeddings import LazyEmbeddings
 from .index.ingest import Indexer
-from .index.records import SQLiteRecordManager
 from .index.store import ChromaStore
 from .index.uploads import UploadJob, stage_upload
 from .retrieval.hybrid import HybridRetriever
@@ -89,6 +88,7 @@ class Assistant:
         )
         self._store: ChromaStore | None = None
         self._indexer: Indexer | None = None
+        self._profiles: tuple[str, list[SourceProfile]] | None = None
 
     # -- composition (lazy) ---------------------------------------------------------------
     @property
@@ -97,10 +97,8 @@ class Assistant:
             with self._lock:
                 if self._indexer is None:
                     self._store = ChromaStore(self.settings, self.embeddings)
-                    records = SQLiteRecordManager(
-                        f"chroma/{self.settings.collection}", self.settings.records_path
-                    )
-                    self._indexer = Indexer(self.settings, self._store, records)
+                    # The record manager opens on first write: answering needs none.
+                    self._indexer = Indexer(self.settings, self._store)
         return self._indexer
 
     @property
@@ -187,7 +185,14 @@ class Assistant:
             return view.dense(vectors[query], k, where)
 
         def profiles() -> list[SourceProfile]:
-            return profiles_from_chunks(view.chunks())
+            lexical = view.lexical
+            if lexical is None:
+                return []
+            # Once per index version, not per question (a scan of every chunk).
+            cached = self._profiles
+            if cached is None or cached[0] != lexical.fingerprint:
+                cached = self._profiles = (lexical.fingerprint, profiles_from_chunks(view.chunks()))
+            return cached[1]
 
         return HybridRetriever(
             dense,
@@ -382,7 +387,7 @@ class Assistant:
     def close(self) -> None:
         with self._lock:
             if self._indexer is not None:
-                self._indexer.records.close()
+                self._indexer.close()
 
 
 class Conversation:

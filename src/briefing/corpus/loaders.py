@@ -35,11 +35,18 @@ from briefing.corpus.front_matter import (
     parse_front_matter,
     split_front_matter,
 )
-from briefing.corpus.html_text import html_to_document_parts
 from briefing.errors import CorpusError
 from briefing.types import Document
 
-__all__ = ["LoadResult", "SkipFile", "content_hash", "load_corpus", "load_file", "parse_file"]
+__all__ = [
+    "LoadResult",
+    "SkipFile",
+    "content_hash",
+    "corpus_files",
+    "load_corpus",
+    "load_file",
+    "parse_file",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +202,8 @@ def _load_txt(path: Path, rel: str) -> Document:
 
 
 def _load_html(path: Path, rel: str) -> Document:
+    from briefing.corpus.html_text import html_to_document_parts  # bs4: only for HTML files
+
     parts = html_to_document_parts(_read_text(path))
     if not parts.text.strip():
         raise SkipFile(path, "no main text in HTML")
@@ -379,3 +388,12 @@ def content_hash(doc: Document) -> str:
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()
+
+
+def corpus_files(paths: Iterable[Path]) -> list[Path]:
+    """The files :func:`load_corpus` would read for ``paths`` (for cheap change checks)."""
+    found: list[Path] = []
+    for given in paths:
+        given = Path(given)
+        found.extend(_walk(given)[0] if given.is_dir() else [given] if given.is_file() else [])
+    return found

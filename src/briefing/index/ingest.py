@@ -30,32 +30,65 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock
-from langchain_core.documents import Document as LCDocument
-from langchain_core.indexing import index as lc_index
 from tqdm import tqdm
 
 from ..config import Settings
 from ..corpus import chunk_document, load_corpus
 from ..types import DocumentInfo, IndexStatus, IngestReport
+from . import freshness
 from .generation import Generation, read_generation, write_generation
 from .lexical import LexicalIndex, fingerprint
-from .records import SQLiteRecordManager
 from .store import ChromaStore, chunk_to_lc
 from .view import IndexView
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document as LCDocument
+
+    from .records import SQLiteRecordManager
+
+
+# Chunks per write to Chroma and the record manager (the embedding model sub-batches
+# them by length); a killed ingest loses at most one such batch of work.
+INDEX_BATCH = 128
 
 
 class Indexer:
     """Keeps the Chroma collection, the record manager and the BM25 index in step."""
 
-    def __init__(self, settings: Settings, store: ChromaStore, records: SQLiteRecordManager):
+    def __init__(
+        self,
+        settings: Settings,
+        store: ChromaStore,
+        records: SQLiteRecordManager | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
-        self.records = records
-        self.records.create_schema()
+        self._records = records
+        if records is not None:
+            records.create_schema()
         self.lexical: LexicalIndex | None = None  # the BM25 index last built or loaded
+        self._trusted_lexical: str | None = None  # BM25 version a fresh manifest vouched for
         self._reopen_lock = threading.Lock()
+
+    @property
+    def records(self) -> SQLiteRecordManager:
+        """The record manager (opened on first use: a fresh index answers without it)."""
+        if self._records is None:
+            from .records import SQLiteRecordManager
+
+            records = SQLiteRecordManager(
+                self.settings.records_namespace, self.settings.records_path
+            )
+            records.create_schema()
+            self._records = records
+        return self._records
+
+    def close(self) -> None:
+        if self._records is not None:
+            self._records.close()
 
     @property
     def _state_path(self) -> Path:
@@ -77,19 +110,31 @@ class Indexer:
         """
         started = time.perf_counter()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        roots = list(paths) if paths else [self.settings.corpus_dir]
         with FileLock(str(self.settings.lock_path), timeout=600):
-            # Read the corpus first: a CorpusError leaves the index untouched.
-            loaded = load_corpus(
-                list(paths) if paths else self.settings.corpus_dir,
-                max_file_bytes=self.settings.max_file_bytes,
-                strict=strict,
-            )
-            self._begin_write()
-            store = self.store
             built_with = self._read_state().get("embedding_model")
             if built_with and built_with != self.settings.resolved_embedding_model():
                 # Vectors of two models cannot be compared: a model change re-embeds all.
                 rebuild = True
+            if not rebuild and (manifest := self.fresh_manifest(roots)) is not None:
+                return IngestReport(
+                    documents=manifest.documents,
+                    chunks=manifest.chunks,
+                    added=0,
+                    deleted=0,
+                    unchanged=manifest.chunks,
+                    skipped=manifest.skipped,
+                    seconds=round(time.perf_counter() - started, 3),
+                )
+            previous = freshness.read_manifest(self.settings)
+            freshness.clear_manifest(self.settings)  # a killed run leaves no manifest
+            self._trusted_lexical = None
+            scanned_at = time.time_ns()
+            stamps = freshness.scan(roots, previous)  # before loading: changes after it show
+            # Read the corpus before writing: a CorpusError leaves the index untouched.
+            loaded = load_corpus(roots, max_file_bytes=self.settings.max_file_bytes, strict=strict)
+            self._begin_write()
+            store = self.store
             if rebuild:
                 self._wipe()
             self._reconcile()
@@ -107,6 +152,8 @@ class Indexer:
                 disable=not progress,
                 dynamic_ncols=True,
             )
+            from langchain_core.indexing import index as lc_index
+
             with bar:
                 result = lc_index(
                     _tick(bar, (chunk_to_lc(c) for c in chunks), len(chunks), on_progress),
@@ -115,18 +162,34 @@ class Indexer:
                     cleanup="full",
                     source_id_key="doc_id",
                     key_encoder="sha256",
-                    batch_size=self.settings.embedding_batch_size,
+                    batch_size=INDEX_BATCH,
                 )
             lexical = self.refresh_lexical()
             self._write_state(len(loaded.documents))
+            skipped = tuple(f"{path}: {reason}" for path, reason in loaded.skipped) + tuple(
+                loaded.errors
+            )
+            count = store.count()
+            freshness.write_manifest(
+                self.settings,
+                freshness.Manifest(
+                    key=freshness.settings_key(self.settings, roots),
+                    files=stamps,
+                    scanned_at_ns=scanned_at,
+                    documents=len(loaded.documents),
+                    chunks=count,
+                    lexical=lexical.fingerprint,
+                    skipped=skipped,
+                ),
+            )
             self._end_write(f"{store.collection.id}:{lexical.fingerprint}")
         return IngestReport(
             documents=len(loaded.documents),
-            chunks=store.count(),
+            chunks=count,
             added=result["num_added"] + result["num_updated"],
             deleted=result["num_deleted"],
             unchanged=result["num_skipped"],
-            skipped=tuple(f"{path}: {reason}" for path, reason in loaded.skipped) + loaded.errors,
+            skipped=skipped,
             seconds=round(time.perf_counter() - started, 3),
         )
 
@@ -179,8 +242,34 @@ class Indexer:
             write_generation(self.settings.data_dir, done)
             self.store.generation = done
 
+    def fresh_manifest(self, roots: Sequence[Path]) -> freshness.Manifest | None:
+        """The last ingest's manifest if the index is still in step with ``roots``, else None.
+
+        Cheap: a walk and a ``stat`` per file, the collection's count and the BM25
+        pointer; nothing is loaded, chunked or (unless its stamp changed) hashed.
+        """
+        manifest = freshness.is_fresh(
+            self.settings,
+            roots,
+            chunks=self.store.count(),
+            lexical=LexicalIndex.current_fingerprint(self.settings.lexical_dir),
+        )
+        if manifest is not None:
+            self._trusted_lexical = manifest.lexical
+        return manifest
+
     def refresh_lexical(self) -> LexicalIndex:
-        """Rebuild the BM25 index from the collection unless it is already in step."""
+        """Rebuild the BM25 index from the collection unless it is already in step.
+
+        After ``fresh_manifest`` vouched for the current version, that version is loaded
+        without listing every id in the collection.
+        """
+        trusted = self._trusted_lexical
+        if trusted and LexicalIndex.current_fingerprint(self.settings.lexical_dir) == trusted:
+            if self.lexical is None or self.lexical.fingerprint != trusted:
+                self.lexical = LexicalIndex.load(self.settings.lexical_dir)
+            if self.lexical is not None and self.lexical.fingerprint == trusted:
+                return self.lexical
         wanted = fingerprint(self.store.ids())
         if LexicalIndex.current_fingerprint(self.settings.lexical_dir) == wanted:
             if self.lexical is not None and self.lexical.fingerprint == wanted:

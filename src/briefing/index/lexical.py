@@ -86,15 +86,34 @@ class LexicalIndex:
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
-        order = np.argsort(-scores, kind="stable")
+        positive = int(np.count_nonzero(scores > 0))
+        limit = min(positive, max(4 * k, 32))
+        while True:
+            hits = self._best(scores, limit, k, where)
+            if len(hits) >= k or limit >= positive:
+                return hits
+            limit = min(positive, limit * 4)  # a filter rejected too many: look deeper
+
+    def _best(
+        self, scores: np.ndarray, limit: int, k: int, where: RetrievalFilter | None
+    ) -> list[tuple[Chunk, float]]:
+        """The first ``k`` accepted chunks among the ``limit`` best scores, best first.
+
+        Sorting only the candidates (not every chunk) keeps a question's cost flat as the
+        index grows; ties keep corpus order, exactly as a full stable sort would.
+        """
+        if limit <= 0:
+            return []
+        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = np.nonzero(scores >= max(cut, np.nextafter(0, 1)))[0]
+        order = candidates[np.lexsort((candidates, -scores[candidates]))]
         hits: list[tuple[Chunk, float]] = []
         for i in order:
-            score = float(scores[i])
-            if score <= 0 or len(hits) >= k:
-                break
             chunk = self.chunks[i]
             if where is None or where.accepts(chunk):
-                hits.append((chunk, score))
+                hits.append((chunk, float(scores[i])))
+                if len(hits) >= k:
+                    break
         return hits
 
     # -- persistence ----------------------------------------------------------------

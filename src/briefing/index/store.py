@@ -18,6 +18,7 @@ from ..types import Chunk, RetrievalFilter
 from .generation import Generation, read_generation
 
 _HEADING_SEP = " \u203a "
+_COLLECTION_METADATA = {"hnsw:space": "cosine"}
 
 
 def context_header(chunk: Chunk) -> str:
@@ -110,7 +111,6 @@ class ChromaStore:
     def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
 
         self.settings = settings
         self.embeddings = embeddings
@@ -136,16 +136,35 @@ class ChromaStore:
             raise IndexStoreError(f"cannot open the Chroma store at {target}: {exc}") from exc
         self.client = client
         self.collection_name = settings.collection
-        self.vectorstore = Chroma(
-            collection_name=settings.collection,
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata={"hnsw:space": "cosine"},
-        )
+        self._embeddings = embeddings
+        self._vectorstore = None
+        self._collection = None
+
+    @property
+    def vectorstore(self):  # type: ignore[no-untyped-def]
+        """LangChain's ``Chroma`` over the collection, for ingest (built on first use:
+        importing LangChain's vector-store stack costs more than a whole question)."""
+        if self._vectorstore is None:
+            from langchain_chroma import Chroma
+
+            self._vectorstore = Chroma(
+                collection_name=self.collection_name,
+                embedding_function=self._embeddings,
+                client=self.client,
+                collection_metadata=_COLLECTION_METADATA,
+            )
+        return self._vectorstore
 
     @property
     def collection(self):  # type: ignore[no-untyped-def]
-        return self.vectorstore._collection
+        if self._vectorstore is not None:
+            return self._vectorstore._collection  # follows reset_collection()
+        if self._collection is None:
+            # The same call langchain_chroma makes, so both see one collection.
+            self._collection = self.client.get_or_create_collection(
+                name=self.collection_name, embedding_function=None, metadata=_COLLECTION_METADATA
+            )
+        return self._collection
 
     def count(self) -> int:
         return int(self.collection.count())

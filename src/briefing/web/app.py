@@ -287,8 +287,8 @@ def launch(
     With ``block=False`` the server runs in background threads and this returns at once.
     """
     demo = build_app(assistant, settings)
-    # Several staff can ask at once; the facade is thread-safe.
-    demo.queue(default_concurrency_limit=4)
+    # Several staff can ask at once; the facade is thread-safe (see web_concurrency).
+    demo.queue(default_concurrency_limit=settings.web_concurrency)
     auth = None
     if settings.login_enabled:
         assert settings.web_username and settings.web_password is not None
@@ -318,7 +318,7 @@ def launch(
 def serve(
     settings: Settings | None = None, *, host: str | None = None, port: int | None = None
 ) -> None:
-    """Entry point of ``briefing serve``: offline defaults, torch threads, blocking server."""
+    """Entry point of ``briefing serve``: offline defaults, embedding threads, blocking server."""
     from ..config import apply_runtime_defaults
 
     apply_runtime_defaults()
@@ -326,7 +326,7 @@ def serve(
     from ..assistant import Assistant
     from ..index.embeddings import set_torch_threads
 
-    set_torch_threads(settings.query_threads)  # one thread answers fast on a shared box
+    set_torch_threads(settings.query_threads)  # torch fallback only; ONNX sets its own
 
     assistant = Assistant(settings)
     try:
