@@ -65,6 +65,11 @@ LIST_ANSWER = (
             "When were the measures of 9 October 2025 put on hold?",
         ),
         (
+            "Which companies received the first general licences?",
+            "How long do those licences last?",
+            "How long do the first general licences last?",
+        ),
+        (
             "What did Trump promise on the fentanyl tariff after meeting Xi?",
             "When did that actually apply under US law?",
             "When did the fentanyl tariff actually apply under US law?",

@@ -207,6 +207,9 @@ class HeuristicRewriter:
             noun = match["noun"]
             if noun.lower() in _NOT_A_NOUN or noun.lower().endswith("ly"):
                 return match.group()  # "that actually applied": a pronoun, handled below
+            for phrase in _noun_phrases(previous):  # "those licences" -> "the first
+                if phrase.lower().split()[-1] == noun.lower():  # general licences"
+                    return re.sub(r"^(?:a|an)\s", "the ", phrase)
             return f"the {noun}{qualifier}"
 
         text = re.sub(
