@@ -8,8 +8,8 @@ What is learned, from the gold cases of ``evals/qa/dev.yaml`` only:
    when it holds at least one of the case's required facts.
 2. **Sentence model.** Logistic regression (scikit-learn, standardised features) on
    those rows. Its regularisation C is chosen by cross-validation *by case*
-   (``GroupKFold``, shuffled with ``seed``): the share of held-out answerable cases whose
-   most probable sentence holds a fact.
+   (``GroupKFold``, shuffled with ``seed``): the held-out log-loss on answerable cases
+   (the share whose most probable sentence holds a fact is reported beside it).
 3. **Answerable model.** A second logistic regression on one row per case
    (:data:`~briefing.answering.model.QUESTION_FEATURES`), built from the sentence
    model's *out-of-fold* probabilities, so it learns how a held-out question looks.
@@ -17,6 +17,11 @@ What is learned, from the gold cases of ``evals/qa/dev.yaml`` only:
    abstention F1 with over-refusal at most ``max_over_refusal``; ``extra`` and
    ``extra_share`` maximise all-facts accuracy plus a quarter of token F1 of the
    composed answers (facts first, brevity second).
+
+Earlier turns of multi-turn cases are answered (and so rewritten) by a model too:
+``fit_twice`` fits once with earlier turns answered by :func:`prior_model`, then again
+with them answered by that first fit, so the result is a function of the code and the
+dev cases alone, not of whichever model.json happened to be installed.
 
 The result is one JSON file (``answering/model.json``) with the weights, thresholds,
 the seed, the dataset hash and the cross-validated figures. Needs the ``[dev]`` extra
@@ -45,7 +50,7 @@ from .errors import ConfigError
 from .evaluation import metrics
 from .evaluation.dataset import EvalCase
 
-__all__ = ["FitReport", "collect", "fit_model"]
+__all__ = ["FitReport", "collect", "fit_model", "fit_twice", "prior_model"]
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 # How much token F1 counts next to all-facts accuracy when choosing the extra-sentence
@@ -134,9 +139,17 @@ def fit_model(
         ]
         return float(np.mean(hits))
 
-    scores = {c: top1(sentence_oof(c)) for c in C_GRID}
-    best_c = max(C_GRID, key=lambda c: (scores[c], -abs(np.log(c))))
-    oof = sentence_oof(best_c)
+    def log_loss(prob: np.ndarray) -> float:
+        p = np.clip(prob[answerable_rows], 1e-6, 1 - 1e-6)
+        t = y[answerable_rows]
+        return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+    # C by held-out log-loss: smooth, where top-1 moves by single cases.
+    fitted = {c: sentence_oof(c) for c in C_GRID}
+    scores = {c: top1(p) for c, p in fitted.items()}
+    losses = {c: log_loss(p) for c, p in fitted.items()}
+    best_c = min(C_GRID, key=lambda c: losses[c])
+    oof = fitted[best_c]
     sentence = _linear(
         LogisticRegression(C=best_c, max_iter=5000),
         x[answerable_rows],
@@ -174,6 +187,7 @@ def fit_model(
         "seed": seed,
         "C": best_c,
         "top1_fact_by_C": {str(c): round(v, 4) for c, v in scores.items()},
+        "log_loss_by_C": {str(c): round(v, 4) for c, v in losses.items()},
         "top1_fact": round(scores[best_c], 4),
         **abstention,
         **composed,
@@ -288,6 +302,26 @@ def _extra_thresholds(
                 best = (extra, share, score, figures)
     assert best is not None
     return best[0], best[1], best[3]
+
+
+def fit_twice(
+    assistant: Any,
+    answerer: OfflineAnswerer,
+    cases: Sequence[EvalCase],
+    *,
+    seed: int = 0,
+    folds: int = 5,
+    provenance: dict[str, Any] | None = None,
+    progress: bool = True,
+) -> FitReport:
+    """Two fits: earlier turns answered by the prior, then by the first fit (see above)."""
+    answerer.use_model(prior_model())
+    first = fit_model(
+        answerer, collect(assistant, cases, progress=progress), seed=seed, folds=folds
+    )
+    answerer.use_model(first.model)
+    rows = collect(assistant, cases, progress=progress)
+    return fit_model(answerer, rows, seed=seed, folds=folds, provenance=provenance)
 
 
 def prior_model() -> AnswererModel:

@@ -141,6 +141,10 @@ class OfflineAnswerer:
             self._model = load_model()
         return self._model
 
+    def use_model(self, model: AnswererModel) -> None:
+        """Answer with ``model`` from now on (``briefing fit`` refits in two passes)."""
+        self._model = model
+
     # --- public API -------------------------------------------------------------------
     def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
         """Answer ``question`` from ``passages`` (best first), or abstain."""

@@ -58,14 +58,12 @@ def fit_command(
 def _fit(datasets: list[Path], out: Path, seed: int, folds: int, progress: bool) -> None:
     import json
 
-    from ..answering.features import FEATURES
-    from ..answering.model import QUESTION_FEATURES, load_model
     from ..answering.offline import OfflineAnswerer
     from ..assistant import Assistant
     from ..config import load_settings
-    from ..errors import ConfigError, DatasetError
+    from ..errors import DatasetError
     from ..evaluation.dataset import dataset_hash, load_dataset
-    from ..fitting import collect, fit_model, prior_model
+    from ..fitting import fit_twice, prior_model
     from ..index.embeddings import LazyEmbeddings
 
     if not datasets:
@@ -75,22 +73,23 @@ def _fit(datasets: list[Path], out: Path, seed: int, folds: int, progress: bool)
             raise DatasetError(f"{path}: refusing to fit on the blind test split")
     cases = [case for path in datasets for case in load_dataset(path)]
     settings = load_settings(backend="offline")
-    try:
-        current = load_model()
-    except ConfigError:
-        current = prior_model()
-    if not current.fits(FEATURES, QUESTION_FEATURES):
-        current = prior_model()  # the columns changed: answer earlier turns with the prior
     embeddings = LazyEmbeddings(settings, threads=settings.query_threads)
-    answerer = OfflineAnswerer(embeddings, model=current, max_words=settings.max_answer_words)
+    answerer = OfflineAnswerer(embeddings, model=prior_model(), max_words=settings.max_answer_words)
     assistant = Assistant(settings, answerer=answerer)
+    provenance = {
+        "datasets": [{"path": str(p), "sha256": dataset_hash(p)[:12]} for p in datasets],
+        "earlier_turns_answered_by": "the first of two fits",
+    }
     try:
-        rows = collect(assistant, cases, progress=progress)
-        provenance = {
-            "datasets": [{"path": str(p), "sha256": dataset_hash(p)[:12]} for p in datasets],
-            "earlier_turns_answered_by": "prior" if current.fitted.get("prior") else "model.json",
-        }
-        report = fit_model(answerer, rows, seed=seed, folds=folds, provenance=provenance)
+        report = fit_twice(
+            assistant,
+            answerer,
+            cases,
+            seed=seed,
+            folds=folds,
+            provenance=provenance,
+            progress=progress,
+        )
     finally:
         assistant.close()
     report.model.save(out)
