@@ -45,7 +45,7 @@ from tqdm import tqdm
 
 from .answering.features import FEATURES
 from .answering.model import QUESTION_FEATURES, AnswererModel, LinearModel, Thresholds
-from .answering.offline import Analysis, OfflineAnswerer, missing_key_terms
+from .answering.offline import Analysis, OfflineAnswerer, ruled_out
 from .errors import ConfigError
 from .evaluation import metrics
 from .evaluation.dataset import EvalCase
@@ -164,9 +164,12 @@ def fit_model(
         q_rows.append(answerer.question_row(r.analysis))
     qx = np.vstack(q_rows)
     qy = np.array([1.0 if r.case.answerable else 0.0 for r in usable])
-    # A question whose names or numbers occur in no passage is refused before the model
-    # sees it; the answerable model learns the rest.
-    ruled = np.array([bool(missing_key_terms(r.analysis)) for r in usable])
+    # Questions a rule refuses (absent names, off-topic, absent unit or attribute) never
+    # reach the answerable model; it learns the rest. (Probabilities are out-of-fold.)
+    ruled = np.zeros(len(usable), dtype=bool)
+    for i, r in enumerate(usable):
+        _set_probabilities(r.analysis, oof[groups == i])
+        ruled[i] = ruled_out(r.analysis) is not None
     case_split = _case_folds(split, groups, len(usable))
     q_oof = np.zeros(len(usable))
     for train, test in case_split:
