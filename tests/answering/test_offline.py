@@ -178,7 +178,7 @@ def test_disagreeing_sources_are_both_shown_and_cited(answerer: OfflineAnswerer)
     [
         ("What is the capital of France?", "france"),
         ("Did India receive a general licence?", "india"),
-        ("How do I bake sourdough bread at home?", "P(answerable)"),
+        ("How do I bake sourdough bread at home?", "similarity"),
     ],
 )
 def test_abstains_without_evidence(answerer: OfflineAnswerer, question: str, reason: str) -> None:
@@ -282,3 +282,13 @@ def test_cache_is_bounded(fake: HashingEmbeddings) -> None:
     embedded = fake.documents_embedded
     answerer.answer("How long does the suspension run?", given)
     assert fake.documents_embedded > embedded  # evicted, so embedded again
+
+
+def test_rules_refuse_off_topic_and_absent_units(answerer: OfflineAnswerer) -> None:
+    price = answerer.answer(
+        "What price did the suspension of the October measures fetch?", passages("suspension")
+    )
+    assert price.abstained and "figure" in price.text
+    assert "unit_fit" in price.reason
+    unrelated = answerer.answer("How do I bake sourdough bread at home?", passages("suspension"))
+    assert unrelated.abstained and "similarity" in unrelated.reason

@@ -180,3 +180,16 @@ def test_percent_figures_are_recognised_before_punctuation() -> None:
         "92 %",
     )
     assert normalise_figures("valid for three years") == ("3 year",)
+
+
+def test_a_name_qualifying_the_asked_noun_is_no_answer() -> None:
+    from briefing.answering.features import _asked_nouns, _names
+
+    asked = _asked_nouns("Which firms got licences?")
+    assert {"firms", "firm"} <= asked
+    text = "EU firms had filed about 2,000 applications, Reuters sources say."
+    assert _names(text, 0, asked) == []  # "EU" qualifies "firms"; Reuters is the source
+    assert _names("The licences went to JL Mag and Ningbo Yunsheng.", 4, asked) == [
+        "jl mag",
+        "ningbo yunsheng",
+    ]

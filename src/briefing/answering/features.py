@@ -174,18 +174,43 @@ class QuestionContext:
     numbers: frozenset[str]
     names: frozenset[str]
     negated: bool
+    asked_nouns: frozenset[str] = frozenset()
 
 
-def _names(text: str, start: int = 0) -> list[str]:
+_REPORTING_AFTER = re.compile(
+    r"\s+(?:sources?|reported|reports|said|says|estimates?|notes|calls|describes)\b", re.I
+)
+
+
+def _names(text: str, start: int = 0, asked: frozenset[str] = frozenset()) -> list[str]:
     """Capitalised names in ``text`` after ``start``: not calendar words, not the source
-    a sentence is attributed to ("..., according to Reuters")."""
+    a sentence is attributed to ("..., according to Reuters", "Reuters sources say"),
+    not a name that only qualifies the noun asked about ("EU firms" for "Which firms")."""
     found = []
     for match in _NAME.finditer(text, start):
         name = match.group()
         if name.split()[0] in CALENDAR_WORDS or source_before(text, match.start()):
             continue
+        if _REPORTING_AFTER.match(text, match.end()):
+            continue
+        following = text[match.end() :].split()[:1]
+        if following and following[0].lower().rstrip(".,;:'s") in asked:
+            continue
         found.append(name.lower())
     return found
+
+
+_ASKED_NOUN = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?P<noun>[a-z]+s)\b", re.I)
+
+
+def _asked_nouns(question: str) -> frozenset[str]:
+    """The plural noun a "which firms / what companies" question asks for, and its
+    singular ("firms", "firm")."""
+    found: set[str] = set()
+    for match in _ASKED_NOUN.finditer(question):
+        noun = match["noun"].lower()
+        found |= {noun, noun[:-1], noun[:-2] if noun.endswith("es") else noun}
+    return frozenset(found)
 
 
 def _soft_words(text: str) -> list[str]:
@@ -216,6 +241,7 @@ def question_context(
         numbers=frozenset(numbers(question)),
         names=frozenset(_names(question)),
         negated=bool(_NEGATION.search(question)),
+        asked_nouns=_asked_nouns(question),
     )
 
 
@@ -327,12 +353,12 @@ def _slot_fit(q: QuestionContext, c: Candidate) -> tuple[float, float, float]:
     if "number" in kinds:
         fits.append(1.0 if set(numbers(text)) - q.numbers else 0.0)
     if "names" in kinds or "place" in kinds:
-        new = [n for n in _names(text, text.find(" ") + 1) if not _known(n, q.names)]
+        new = [n for n in _names(text, text.find(" ") + 1, q.asked_nouns) if not _known(n, q.names)]
         fits.append(min(1.0, len(new) / (1 if "place" in kinds else 2)))
     if "reason" in kinds:
         fits.append(1.0 if _CAUSE.search(text) else 0.0)
     if q.profile.is_list:
-        new = [n for n in _names(text, text.find(" ") + 1) if not _known(n, q.names)]
+        new = [n for n in _names(text, text.find(" ") + 1, q.asked_nouns) if not _known(n, q.names)]
         fits.append(1.0 if _ENUMERATION.search(text) else min(1.0, len(new) / 3))
     unit = _unit_fit(q.question.lower(), text)
     if not fits:
