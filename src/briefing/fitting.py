@@ -43,9 +43,10 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from .answering.analysis import Analysis, ruled_out
 from .answering.features import FEATURES
 from .answering.model import QUESTION_FEATURES, AnswererModel, LinearModel, Thresholds
-from .answering.offline import Analysis, OfflineAnswerer, ruled_out
+from .answering.offline import OfflineAnswerer
 from .errors import ConfigError
 from .evaluation import metrics
 from .evaluation.dataset import EvalCase

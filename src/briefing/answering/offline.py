@@ -28,28 +28,26 @@ Usage::
 
 from __future__ import annotations
 
-import math
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ..types import Answer, AnswerDelta, Citation, Passage
+from .analysis import Analysis, logit, ruled_out, year_after_sources
 from .candidates import Candidate, build_candidates
 from .citations import citation_for_span, passage_citation
 from .compose import compose
 from .features import FEATURES, candidate_matrix, question_context
 from .model import QUESTION_FEATURES, AnswererModel, load_model
-from .question import QuestionProfile, analyse_question, name_variants
+from .question import QuestionProfile, analyse_question
 from .selection import SelectionLimits, has_conflict, select
 from .sentence_features import sentence_phrases
 from .word_cap import cap_words
 
-__all__ = ["MIN_SIMILARITY", "Analysis", "OfflineAnswerer", "missing_key_terms", "ruled_out"]
+__all__ = ["Analysis", "OfflineAnswerer"]
 
 
 class _VectorCache:
@@ -81,28 +79,6 @@ class _VectorCache:
             while len(self._vectors) > self._size:
                 self._vectors.popitem(last=False)
         return found
-
-
-@dataclass(slots=True)
-class Analysis:
-    """Everything the answerer worked out for one question (``OfflineAnswerer.analyse``).
-
-    Fields:
-        question, profile: the question and what it asks for.
-        candidates: the candidate sentences, each with its ``probability`` set.
-        matrix: their feature rows (columns :data:`~briefing.answering.features.FEATURES`).
-        question_features: one row of :data:`~briefing.answering.model.QUESTION_FEATURES`.
-        answerable: P(the passages answer the question), from the answerable model.
-        refusal: ``(message, reason)`` when the answer must be refused, else None.
-    """
-
-    question: str
-    profile: QuestionProfile
-    candidates: list[Candidate]
-    matrix: np.ndarray
-    question_features: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    answerable: float = 0.0
-    refusal: tuple[str, str] | None = None
 
 
 class OfflineAnswerer:
@@ -255,8 +231,8 @@ class OfflineAnswerer:
         best_text = analysis.candidates[order[0]].text
         fit = self._attribute_fit(attribute, best_text) if attribute else 1.0
         row = {
-            "top_logit": _logit(p1),
-            "second_logit": _logit(p2),
+            "top_logit": logit(p1),
+            "second_logit": logit(p2),
             "top_sim": float(analysis.matrix[content, col["sim"]].max()),
             "top_ctx": float(analysis.matrix[content, col["ctx_sim"]].max()),
             "top_coverage": float(top[col["coverage"]]),
@@ -269,7 +245,7 @@ class OfflineAnswerer:
             "named_attribute_any": float(
                 max(analysis.matrix[i, col["attribute_match"]] for i in order[:5])
             ),
-            "year_after_sources": _year_after_sources(analysis),
+            "year_after_sources": year_after_sources(analysis),
         }
         return np.array([row[name] for name in QUESTION_FEATURES], dtype=np.float64)
 
@@ -330,105 +306,9 @@ def _fields(limits: SelectionLimits) -> dict[str, object]:
     return {name: getattr(limits, name) for name in SelectionLimits.__slots__}
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def _year_after_sources(analysis: Analysis) -> float:
-    """1.0 when the question names a year later than every retrieved passage's date and
-    no passage mentions it: it asks about events after the sources were written."""
-    years = [int(y) for y in _YEAR.findall(analysis.question)]
-    published = [
-        int(c.passage.chunk.published[:4])
-        for c in analysis.candidates
-        if c.passage.chunk.published[:4].isdigit()
-    ]
-    if not years or not published:
-        return 0.0
-    mentioned = " ".join(c.text for c in analysis.candidates)
-    later = [y for y in years if y > max(published) and str(y) not in mentioned]
-    return 1.0 if later else 0.0
-
-
 def _markers(markers: Sequence[int]) -> str:
     return "".join(f"[{m}]" for m in markers)
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
 def _question_names(profile: QuestionProfile) -> frozenset[str]:
     return frozenset(profile.key_terms)
-
-
-#: Below this best-sentence cosine (MiniLM) no passage is about the question at all. On
-#: dev (294 cases) it refuses 13 of 64 unanswerable questions and none of 230 answerable.
-MIN_SIMILARITY = 0.30
-
-
-def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
-    """``(message, reason)`` when a rule refuses before the answerable model is asked:
-
-    - a name, acronym or number of the question occurs in no passage;
-    - no sentence is about the question (best cosine below :data:`MIN_SIMILARITY`);
-    - the question asks for a unit or a named attribute (a price, a share, a count, a
-      chief executive, a revenue ...) and none of the three most probable sentences
-      states one (on dev: 13 of 64 unanswerable refused, none of 230 answerable).
-    """
-    missing = missing_key_terms(analysis)
-    if missing:
-        shown = ", ".join(f'"{m}"' for m in missing)
-        return (
-            f"The corpus does not mention {shown}, so it cannot answer this question.",
-            f"key term(s) {shown} occur in none of the retrieved passages",
-        )
-    col = {name: j for j, name in enumerate(FEATURES)}
-    content = [i for i, c in enumerate(analysis.candidates) if not c.features.furniture]
-    if not content:
-        return ("The retrieved passages hold no statement that answers this.", "no content")
-    best = float(analysis.matrix[content, col["sim"]].max())
-    if best < MIN_SIMILARITY:
-        return (
-            "The corpus does not cover this question.",
-            f"best sentence similarity {best:.2f} < {MIN_SIMILARITY:.2f}",
-        )
-    top = sorted(content, key=lambda i: -analysis.candidates[i].probability)[:3]
-    for feature, what in (("unit_fit", "the figure"), ("attribute_match", "the detail")):
-        values = analysis.matrix[top, col[feature]]
-        if values[0] != 0.5 and not values.any():
-            return (
-                f"The corpus does not state {what} this question asks for.",
-                f"none of the best sentences states {what} asked for ({feature} 0)",
-            )
-    return None
-
-
-def missing_key_terms(analysis: Analysis) -> list[str]:
-    """The question's names, acronyms and numbers that no candidate sentence mentions:
-    the passages cannot be about what was asked (refused before any model)."""
-    haystack = " ".join(c.text for c in analysis.candidates).lower()
-    return [k for k in analysis.profile.key_terms if not _mentions(haystack, k)]
-
-
-def _mentions(haystack: str, term: str) -> bool:
-    """Whether lower-cased ``haystack`` names ``term`` or an equivalent name ("us" for
-    "america"), as a word or the start of one ("licen" in "licences"), or spells out an
-    acronym of three or more letters ("uel": "unreliable entity list"; "rees": "rare
-    earth elements")."""
-    if any(
-        re.search(r"(?<![a-z0-9])" + re.escape(variant), haystack) is not None
-        for variant in name_variants(term)
-    ):
-        return True
-    letters = term[:-1] if len(term) > 2 and term.endswith("s") else term
-    if not (3 <= len(letters) <= 5 and letters.isalpha()):
-        return False
-    words = [w for w in re.split(r"[^a-z0-9]+", haystack) if w and w not in _FILLER]
-    initials = "".join(w[0] for w in words)
-    return letters in initials and any(
-        initials[i : i + len(letters)] == letters for i in range(len(initials))
-    )
-
-
-_FILLER = frozenset("of the and for on in to a an".split())
