@@ -280,6 +280,13 @@ class Assistant:
         self._ensure_ready()
         timings: dict[str, float] = {}
 
+        briefed = self._briefing_answer(question, history)  # "summarize ...", "timeline of ..."
+        if briefed is not None:
+            if stream:
+                yield AnswerDelta(briefed.text)
+            yield replace(briefed, timings_ms={**briefed.timings_ms, "total": _ms(started)})
+            return
+
         t = time.perf_counter()
         standalone = self.rewriter.rewrite(question, history) if history else question
         timings["rewrite"] = _ms(t)
@@ -338,6 +345,17 @@ class Assistant:
             scope,
             lambda query, k, where: retriever.retrieve(query, k=k, where=where),
         )
+
+    def _briefing_answer(self, question: str, history: Sequence[Turn]) -> Answer | None:
+        """The chat's answer to a briefing-style request, or None for a question."""
+        from .briefings.chat import briefing_answer, request_for, resolve
+
+        request = request_for(question, history)
+        if request is None:
+            return None
+        inventory = self.briefer.inventory(self.indexer.view())
+        briefing = self.brief(**resolve(request, inventory, self.briefer.cache))
+        return replace(briefing_answer(question, briefing), timings_ms=dict(briefing.timings_ms))
 
     @property
     def briefer(self) -> Briefer:

@@ -106,6 +106,11 @@ def scope_sentences(
     rows = [s for s in inventory.sentences if not s.skip and (not wanted or s.doc_id in wanted)]
     topic = (scope.topic or "").strip()
     keys, phrases = topic_terms(topic) if topic else (frozenset(), frozenset())
+    # "Busan commitments: the US side" (a follow-up): the words after the colon are the
+    # focus; a sentence must name them, or stand under a heading that does.
+    focus_keys, focus_phrases = (
+        topic_terms(topic.rsplit(": ", 1)[1]) if ": " in topic else (frozenset(), frozenset())
+    )
     if not rows or not topic or (not keys and not phrases):
         return Scoped(rows, np.ones(len(rows)))
 
@@ -130,6 +135,12 @@ def scope_sentences(
             heading_hits[section] = _share(context, match_keys(context), keys, phrases, n_terms)
         head_share = heading_hits[section]
         found = sentence.chunk.id in retrieved
+        if focus_keys or focus_phrases:
+            context = f"{sentence.text} {sentence.heading}"
+            n_focus = len(focus_keys) + (1 if focus_phrases else 0)
+            if _share(context, sentence.keys | match_keys(sentence.heading), focus_keys,
+                      focus_phrases, n_focus) == 0:  # fmt: skip
+                continue
         named = share >= 0.5 or (share > 0 and cosine[i] >= limits.min_cosine - 0.1)
         if not (named or head_share >= 0.5 or (found and cosine[i] >= limits.min_cosine)):
             continue
