@@ -74,7 +74,8 @@ _RUN_OUT = re.compile(
 )
 _CHANGES = re.compile(
     r"\bwhat(?:'s| is| has| have)?\s+(?:changed|new|happened)\s+(?:since|in|after|during)\b"
-    r"|\bwhat changed\b|\banything new\b|\bwhat'?s new\b|\bthe latest\b|\blatest (?:news|developments|updates?)\b"
+    r"|\bwhat changed\b|\banything new\b|\bwhat'?s new\b|\bthe latest\b"
+    r"|\blatest (?:news|developments|updates?)\b"
     r"|\b(?:updates?|developments?|changes)\s+(?:since|in)\b",
     _I,
 )
@@ -93,7 +94,8 @@ _LEAD_IN = re.compile(
 )
 _SCAFFOLD = re.compile(
     r"\b(?:a |an |the )?(?:quick |short |brief |high-level )?(?:summary|overview|rundown|recap|"
-    r"briefing|time ?line|chronology|key (?:points|facts)|main points|gist)\s*(?:of|on|for|about)?\b"
+    r"briefing|time ?line|chronology|key (?:points|facts)|main points|gist)"
+    r"\s*(?:of|on|for|about)?\b"
     r"|\b(?:in|into) (?:a few|\w+) (?:key )?points\b|\bfor me\b|\bplease\b|\bbriefly\b"
     r"|^\s*(?:on|of|about|regarding)\b|\bgive me the dates\b|\bthe dates\b",
     _I,
