@@ -53,18 +53,33 @@ class BriefingRequest:
 
 
 _I = re.IGNORECASE
+_SOURCES = (
+    r"(?:sources?|accounts?|reports?|figures?|estimates?|versions?|numbers?|outlets?|"
+    r"documents?|notes?|claims?|sides?)"
+)
 _DISAGREE = re.compile(
-    r"\b(?:disagree\w*|discrepanc\w*|contradict\w*|conflicting)\b"
-    r"|\b(?:sources?|accounts?|reports?|figures?|estimates?|versions?)\b[^.?!]{0,60}?"
-    r"\b(?:differ\w*|agree|conflict|vary|varies|diverge)\b"
-    r"|\b(?:differ\w*|agree|conflict|vary|diverge)\b[^.?!]{0,20}\b(?:sources?|accounts?)\b",
+    r"\b(?:disagree\w*|discrepanc\w*|contradict\w*|conflicting|inconsisten\w*|at odds)\b"
+    rf"|\b{_SOURCES}\b[^.?!]{{0,60}}?\b(?:differ\w*|agree|conflict|vary|varies|diverge\w*|"
+    r"match|square|clash\w*|compare)\b"
+    rf"|\b(?:differ\w*|agree|conflict|vary|diverge|clash)\b[^.?!]{{0,25}}\b{_SOURCES}\b"
+    rf"|\bcompare\b[^.?!]{{0,30}}\b{_SOURCES}\b|\b(?:disputed|in dispute)\b",
     _I,
 )
 _TIMELINE = re.compile(
-    r"\btime ?line\b|\bchronolog\w*|\bsequence of events\b|\bwalk me through\b"
-    r"|\bkey dates\b|\bthe dates\b|\bwhat happened (?:in|between|during|from|over)\b"
+    r"\btime ?line\b|\bchronolog\w*|\bsequence of events\b|\border of events\b|"
+    r"\bwalk me through\b|\bkey dates\b|\bthe dates\b|\bmilestones?\b|"
+    r"\b(?:in|by) (?:date|chronological) order\b|\blist (?:the |all the )?(?:events|dates)\b|"
+    r"\bwhat happened (?:in|between|during|from|over|when|after)\b|\bhow did [^?]{3,60} unfold\b"
     r"|\bwhen do (?:the |all (?:the )?)?(?:various |different |remaining )?[\w' -]{3,60}?"
-    r"\b(?:run out|expire|lapse|end)\b",
+    r"\b(?:run out|expire|lapse|end)\b|\b(?:what|which) (?:are the )?(?:deadlines|expiry dates|"
+    r"end dates)\b|\bhistory of\b|\bover time\b|\btrace\b|\blay out\b|\bstep by step\b"
+    r"|\bwhen did (?:each|the various|all)\b|\b(?:what|which) (?:are|were) the (?:key |main )?"
+    r"(?:dates|events)\b",
+    _I,
+)
+_SINCE = re.compile(
+    r"\b(?:what|anything|any)\b[^.?!]{0,40}\bsince\b|\bsince\b[^.?!]{3,50},?\s*what\b"
+    r"|\b(?:happened|changed|new|developments?|moved)\b[^.?!]{0,20}\bafter\b|\bsince then\b",
     _I,
 )
 _RUN_OUT = re.compile(
@@ -73,31 +88,46 @@ _RUN_OUT = re.compile(
     _I,
 )
 _CHANGES = re.compile(
-    r"\bwhat(?:'s| is| has| have)?\s+(?:changed|new|happened)\s+(?:since|in|after|during)\b"
-    r"|\bwhat changed\b|\banything new\b|\bwhat'?s new\b|\bthe latest\b"
-    r"|\blatest (?:news|developments|updates?)\b"
-    r"|\b(?:updates?|developments?|changes)\s+(?:since|in)\b",
+    r"\bwhat(?:'s| is| has| have)?\s+(?:been\s+)?(?:changed|new|happened|happening)\s+"
+    r"(?:since|in|after|during|over|lately|recently)\b"
+    r"|\bwhat(?:'s| has)? changed\b|\banything new\b|\bwhat'?s new\b|\bthe latest\b"
+    r"|\blatest (?:news|developments|updates?)\b|\brecent (?:developments|changes|news|updates)\b"
+    r"|\b(?:updates?|developments?|changes|news)\s+(?:since|in|after)\b|\bmost recent\b",
     _I,
 )
 _SUMMARY = re.compile(
-    r"^(?:please\s+|can you\s+|could you\s+)?(?:summari[sz]e|sum up|recap|brief me|"
-    r"give me (?:a |an |the )?(?:quick |short |brief |high-level )?(?:summary|overview|"
-    r"rundown|recap|briefing|key (?:points|facts)|main points|gist)|"
-    r"(?:quick |short )?(?:summary|overview|rundown|recap) of|tl;?dr|"
-    r"what are the (?:key|main) (?:points|facts))\b",
+    r"^(?:please\s+|can you\s+|could you\s+|would you\s+|i need\s+|i'd like\s+)?"
+    r"(?:(?:give|get) me\s+)?(?:a |an |the |some )?(?:quick |short |brief |high-level |concise )?"
+    r"(?:summari[sz]e|summary|sum up|recap|brief me|briefing|overview|rundown|run-down|outline|"
+    r"run me through|key (?:points|facts|takeaways|findings|highlights)|main (?:points|takeaways|"
+    r"facts)|highlights|takeaways|gist|essentials|tl;?dr|what do i need to know|what should i "
+    r"know|what are the (?:key|main) (?:points|facts|takeaways))\b"
+    r"|\b(?:summar\w+|sum up|recap|overview|rundown|run-down|key (?:points|facts|takeaways|"
+    r"findings|highlights)|main (?:points|takeaways|facts|developments)|takeaways|the gist|"
+    r"essentials|in a nutshell|in brief|bullet points|few points|the basics|background on|"
+    r"what do i need to know|what should i know)\b",
     _I,
 )
 _LEAD_IN = re.compile(
-    r"^(?:please\s+|can you\s+|could you\s+)?(?:summari[sz]e|sum up|recap|brief me|give me|"
-    r"walk me through|tell me|show me|what'?s|what is|what are|where do|how did)\b\s*",
+    r"^(?:please\s+|can you\s+|could you\s+|would you\s+|i need\s+|i'd like\s+)?"
+    r"(?:summari[sz]e|sum up|recap|brief me|give me|get me|outline|run me through|"
+    r"walk me through|tell me|show me|list|what'?s|what is|what are|where do|how did|"
+    r"what do i need to know|what should i know)\b\s*",
     _I,
 )
 _SCAFFOLD = re.compile(
-    r"\b(?:a |an |the )?(?:quick |short |brief |high-level )?(?:summary|overview|rundown|recap|"
-    r"briefing|time ?line|chronology|key (?:points|facts)|main points|gist)"
+    r"\b(?:a |an |the |some )?(?:quick |short |brief |high-level |concise )?(?:summary|overview|"
+    r"rundown|run-down|recap|briefing|time ?line|chronology|key (?:points|facts|takeaways|"
+    r"findings|highlights|dates)|main (?:points|takeaways|facts)|highlights|takeaways|gist|"
+    r"essentials|milestones|sequence of events|order of events)"
     r"\s*(?:of|on|for|about)?\b"
     r"|\b(?:in|into) (?:a few|\w+) (?:key )?points\b|\bfor me\b|\bplease\b|\bbriefly\b"
     r"|^\s*(?:on|of|about|regarding)\b|\bgive me the dates\b|\bthe dates\b",
+    _I,
+)
+_ASKING = re.compile(
+    r"^(?:(?:which|what|who|are there|is there|were there|any|do|does|did|i need|we need|put|"
+    r"list|show|sources?|accounts?|reports?|figures?)\b\s*)+",
     _I,
 )
 _DOC_WORD = re.compile(r"\b(?:article|note|document|profiles?|piece|report|notice|paper)\b", _I)
@@ -136,8 +166,8 @@ def _dates(text: str) -> tuple[str | None, str | None, str]:
         else:  # "in December 2025", "between X and Y", "in October and November 2025"
             since, until = first.date.start, last.date.end
     and_months = re.search(
-        r"\bin\s+(january|february|march|april|may|june|july|august|september|october|"
-        r"november|december)\s+and\s+\w+\s+(\d{4})",
+        r"\b(?:in|between|from)\s+(january|february|march|april|may|june|july|august|"
+        r"september|october|november|december)\s+(?:and|to|until|through|-|–)\s+\w+\s+(\d{4})",
         low,
     )
     if and_months and mentions:
@@ -191,6 +221,11 @@ def _topic(text: str, request: BriefingRequest) -> tuple[str | None, str]:
     t = re.sub(r"^\s*(?:on|of|about|regarding|for|me|the\s+(?=$))\b", " ", t, flags=_I)
     t = re.sub(r"\b(?:in\s+)?(?:a few|few|\w+)\s+(?:key\s+)?points\b", " ", t, flags=_I)
     t = " ".join(t.split()).strip(" ,:;-")
+    t = re.sub(r"\bin (?:date|chronological) order\b|\beach other\b", " ", t, flags=_I).strip()
+    if _ASKING.match(t):  # "Which sources contradict each other on the refining share"
+        after = re.search(r"\b(?:on|about|regarding|concerning|over|around|of)\s+(.+)$", t, _I)
+        t = after.group(1) if after else _ASKING.sub("", t)
+    t = re.sub(r"^(?:the\s+)?(?:events?|things?|news)\b", " ", t, flags=_I).strip()
     t = re.sub(r"^(?:me|us)\s+(?:on|about)\s+", "", t, flags=_I)
     t = re.sub(r"^(?:on|of|about|for)\s+", "", t, flags=_I)
     if not t or t.lower() in {"the", "it", "this", "that", "everything", "the corpus", "all"}:
@@ -208,6 +243,8 @@ def parse_request(text: str) -> BriefingRequest | None:
     kind = None
     if _DISAGREE.search(clean):
         kind = "disagreements"
+    elif _SINCE.search(clean) and not _TIMELINE.search(clean.split(" since ")[0]):
+        kind = "changes"
     elif _TIMELINE.search(clean):
         kind = "timeline"
     elif _CHANGES.search(clean):

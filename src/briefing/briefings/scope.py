@@ -37,7 +37,8 @@ _GENERIC = frozenset(
         "brief briefing summary summarise summarize overview rundown recap key points main "
         "latest news thing things everything corpus source sources document documents note "
         "notes topic story quick short few timeline chronology dates events happened happen "
-        "changes changed new update updates side sides each various different all"
+        "changes changed new update updates side sides each various different all compare "
+        "contradict conflicting order chronological milestones takeaways highlights"
     )
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'\-]*")

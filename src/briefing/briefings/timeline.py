@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .inventory import Inventory, Sentence, VectorCache
-from .rank import RankLimits, biased_lexrank, word_overlap
+from .rank import RankLimits, biased_lexrank, near_duplicate, word_overlap
 from .records import EventDate
 from .scope import Scoped
 from .summary import Pick, informativeness
@@ -123,9 +123,43 @@ def _rank_events(
         others = [rows[i] for i in event if i != lead]
         picks.append((Pick(rows[lead], score, others, dates[lead]), dates[lead]))
     picks.sort(key=lambda pd: -pd[0].score)
-    kept = picks[:max_points]
+    kept = _without_repeats(picks, rows, similarity, max_points)
     kept.sort(key=lambda pd: (pd[1].sort_key, pd[0].sentence.doc_id, pd[0].sentence.order))
     return [p for p, _ in kept]
+
+
+def _without_repeats(
+    picks: list[tuple[Pick, EventDate]],
+    rows: list[Sentence],
+    similarity: np.ndarray,
+    max_points: int,
+) -> list[tuple[Pick, EventDate]]:
+    """The best ``max_points`` events, none repeating a better one: an event that says
+    what a kept one says (a range "from 10 November 2025 to 9 November 2026" and the
+    line for its end date) is cited with it instead of being a point of its own."""
+    limits = RankLimits()
+    position = {s.index: i for i, s in enumerate(rows)}
+    kept: list[tuple[Pick, EventDate]] = []
+    for pick, when in picks:
+        i = position[pick.sentence.index]
+        twin = next(
+            (
+                k
+                for k, _ in kept
+                if near_duplicate(
+                    float(similarity[i, position[k.sentence.index]]),
+                    pick.sentence.keys,
+                    k.sentence.keys,
+                    limits,
+                )
+            ),
+            None,
+        )
+        if twin is not None:
+            twin.also.extend([pick.sentence, *pick.also])
+        elif len(kept) < max_points:
+            kept.append((pick, when))
+    return kept
 
 
 def timeline_events(
