@@ -118,6 +118,14 @@ class BriefingPoint:
     def doc_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.doc_id for c in self.citations))
 
+    @property
+    def date_label(self) -> str:
+        """The date to show before the text: "" when undated, dated only by its
+        document, or when the text already starts with the date ("9 October 2025: ...")."""
+        if self.date is None or self.date.role == "published":
+            return ""
+        return "" if self.text.startswith(self.date.text) else self.date.label
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -216,7 +224,7 @@ class Briefing:
 
 
 def _point_line(point: BriefingPoint) -> str:
-    lead = f"**{point.date.label}**: " if point.date and point.date.role != "published" else ""
+    lead = f"**{point.date_label}**: " if point.date_label else ""
     who = f"*{_md(point.attribution)}*: " if point.attribution else ""
     notes = "".join(f"[^{n}]" for n in point.markers)
     return f"- {lead}{who}{_md(point.text)} {notes}".rstrip()
