@@ -164,6 +164,7 @@ class Inventory:
     doc_published: dict[str, str]
     key: str = ""
     _vectors: np.ndarray | None = None
+    _known: frozenset[str] | None = None
     _heading_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -211,6 +212,12 @@ class Inventory:
         titles = {doc: cs[0].title for doc, cs in by_doc.items()}
         published = {doc: cs[0].published for doc, cs in by_doc.items()}
         return cls(sentences=sentences, doc_titles=titles, doc_published=published, key=key)
+
+    def known_keys(self) -> frozenset[str]:
+        """Every match key of the corpus (computed once)."""
+        if self._known is None:
+            self._known = frozenset(k for s in self.sentences for k in s.keys)
+        return self._known
 
     def vectors(self, cache: VectorCache) -> np.ndarray:
         """The sentences' MiniLM vectors, one L2-normalised row each (computed once)."""

@@ -115,9 +115,19 @@ def scope_sentences(
     if not rows or not topic or (not keys and not phrases):
         return Scoped(rows, np.ones(len(rows)))
 
+    known = inventory.known_keys()
+    absent = {k for k in keys if k not in known}
+    # A topic none of whose words the corpus uses ("the football results", "the 2027
+    # talks in Geneva") has no sentence in scope: an empty briefing, not a near one.
+    if keys and absent == keys and not any(_phrase_hit(s.text, phrases) for s in rows):
+        return Scoped([], np.zeros(0))
     vector = cache.query(topic)
     index = np.array([s.index for s in rows])
     cosine = inventory.vectors(cache)[index] @ vector
+    # ... nor one the corpus half ignores and nothing in it is close to ("the football
+    # results": "results" occurs, the nearest sentence is at cosine 0.2).
+    if keys and 2 * len(absent) >= len(keys) and float(cosine.max()) < limits.min_cosine:
+        return Scoped([], np.zeros(0))
     heading = inventory.heading_vectors(cache)[index] @ vector
     retrieved: set[str] = set()
     if search is not None:
