@@ -10,7 +10,8 @@ one conversation per case, so follow-ups are rewritten as in real use):
 
 1. warm latency per stage (rewrite, retrieve, answer, total) of ``Assistant.ask``, p50/p95;
 2. cold start of ``briefing ask "..."`` as a fresh process (median wall time of 3);
-3. the scored question of each case (its standalone form) through our hybrid retriever
+3. whole-corpus briefings (``Assistant.brief()`` of each kind), warm: p50/p95 of 7;
+4. the scored question of each case (its standalone form) through our hybrid retriever
    and through a plain dense-only LangChain retriever
    (``langchain_chroma.Chroma(...).as_retriever()`` over the same collection): latency
    p50/p95 and hit@k of both. A retrieved chunk is a hit when it belongs to an evidence
@@ -148,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
                 dense_hits += is_hit(
                     [(d.page_content, d.metadata["doc_id"]) for d in docs], case.evidence
                 )
+        # 4. briefings, warm (the first one embeds the corpus's sentences once)
+        briefing_ms: dict[str, list[float]] = {}
+        assistant.brief()
+        for kind in ("summary", "timeline", "changes", "disagreements"):
+            for _ in range(7):
+                t = time.perf_counter()
+                assistant.brief(kind=kind, since="2025-11-01" if kind == "changes" else None)
+                briefing_ms.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
         assistant.close()
 
         # 2. cold start of the CLI (the index above is reused, so no ingest is timed)
@@ -160,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         "turns": len(stages["total"]),
         "warm_ms": {stage: summary(values) for stage, values in stages.items()},
         "cold_start_briefing_ask": cold,
+        "briefing_whole_corpus_warm_ms": {k: summary(v) for k, v in briefing_ms.items()},
         "retrievers": {
             "k": k,
             "judged_cases": judged,
@@ -184,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cold start of `briefing ask`: not measured ({cold['error']})")
     else:
         print(f"cold start of `briefing ask`: median {cold['median_s']} s of {cold['runs']}")
+    print("whole-corpus briefing, warm (ms, 7 runs each):")
+    for kind, s in results["briefing_whole_corpus_warm_ms"].items():
+        print(f"  {kind:<14} p50 {s['p50']:>8}  p95 {s['p95']:>8}")
     r = results["retrievers"]
     print(f"retrievers over {r['judged_cases']} answerable cases (k={k}):")
     for name in ("hybrid", "dense_langchain"):

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answering.base import Answerer, QueryRewriter
 from .config import Settings
@@ -40,6 +41,11 @@ from .index.uploads import UploadJob, stage_upload
 from .retrieval.hybrid import HybridRetriever
 from .retrieval.rewrite import HeuristicRewriter
 from .retrieval.sources import SourceProfile, profiles_from_chunks
+
+if TYPE_CHECKING:
+    from .briefings import Briefing
+    from .briefings.briefer import Briefer
+
 from .types import (
     Answer,
     AnswerDelta,
@@ -89,6 +95,7 @@ class Assistant:
         self._store: ChromaStore | None = None
         self._indexer: Indexer | None = None
         self._profiles: tuple[str, list[SourceProfile]] | None = None
+        self._briefer: Briefer | None = None
 
     # -- composition (lazy) ---------------------------------------------------------------
     @property
@@ -273,6 +280,13 @@ class Assistant:
         self._ensure_ready()
         timings: dict[str, float] = {}
 
+        briefed = self._briefing_answer(question, history)  # "summarize ...", "timeline of ..."
+        if briefed is not None:
+            if stream:
+                yield AnswerDelta(briefed.text)
+            yield replace(briefed, timings_ms={**briefed.timings_ms, "total": _ms(started)})
+            return
+
         t = time.perf_counter()
         standalone = self.rewriter.rewrite(question, history) if history else question
         timings["rewrite"] = _ms(t)
@@ -295,6 +309,63 @@ class Assistant:
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
         yield replace(final, question=question, standalone_question=standalone, timings_ms=timings)
+
+    # -- briefings ---------------------------------------------------------------------
+    def brief(
+        self,
+        topic: str | None = None,
+        *,
+        kind: str = "summary",
+        since: object = None,
+        until: object = None,
+        doc_ids: Sequence[str] | None = None,
+        max_points: int | None = None,
+    ) -> Briefing:
+        """A briefing: the key points (``summary``), dated events in order
+        (``timeline``), what is new since a date (``changes``) or where the sources
+        disagree (``disagreements``), of the corpus, a topic or some documents.
+
+        Every point is a verbatim corpus sentence with exact citations::
+
+            assistant.brief("the general licences", kind="timeline", since="2025-10-01")
+            assistant.brief(doc_ids=["busan-summit"]).to_markdown()
+
+        Bad input (unknown kind or document, a date that is not one) raises
+        BriefRequestError naming the field.
+        """
+        from .briefings import make_scope
+
+        scope = make_scope(
+            topic, kind=kind, since=since, until=until, doc_ids=doc_ids, max_points=max_points
+        )
+        self._ensure_ready()
+        retriever = self._retriever()
+        return self.briefer.brief(
+            self.indexer.view(),
+            scope,
+            lambda query, k, where: retriever.retrieve(query, k=k, where=where),
+        )
+
+    def _briefing_answer(self, question: str, history: Sequence[Turn]) -> Answer | None:
+        """The chat's answer to a briefing-style request, or None for a question."""
+        from .briefings.chat import briefing_answer, request_for, resolve
+
+        request = request_for(question, history)
+        if request is None:
+            return None
+        inventory = self.briefer.inventory(self.indexer.view())
+        briefing = self.brief(**resolve(request, inventory, self.briefer.cache))
+        return replace(briefing_answer(question, briefing), timings_ms=dict(briefing.timings_ms))
+
+    @property
+    def briefer(self) -> Briefer:
+        if self._briefer is None:
+            from .briefings.briefer import Briefer
+
+            with self._lock:
+                if self._briefer is None:
+                    self._briefer = Briefer(self.embeddings)
+        return self._briefer
 
     def conversation(self) -> Conversation:
         """A conversation that keeps its own history (one per user or chat window)."""

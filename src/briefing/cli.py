@@ -10,7 +10,7 @@ import typer
 
 
 def build_app() -> typer.Typer:
-    from .commands import corpus_cmds, eval_cmds, fit_cmds, web_cmds
+    from .commands import brief_cmds, corpus_cmds, eval_cmds, fit_cmds, web_cmds
 
     app = typer.Typer(
         name="briefing",
@@ -19,7 +19,7 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for module in (corpus_cmds, web_cmds, eval_cmds, fit_cmds):
+    for module in (corpus_cmds, brief_cmds, web_cmds, eval_cmds, fit_cmds):
         module.register(app)
     return app
 

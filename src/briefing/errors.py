@@ -23,6 +23,11 @@ class QuestionError(BriefingError):
     """The question is unusable: empty, too long, not text (names the limit)."""
 
 
+class BriefRequestError(BriefingError):
+    """A briefing request is unusable: unknown kind, bad date, unknown document, ...
+    (names the field and the value)."""
+
+
 class BackendError(BriefingError):
     """An answer backend failed or is not installed (names the backend and the fix)."""
 
@@ -41,6 +46,7 @@ class FeedbackError(BriefingError):
 
 __all__ = [
     "BackendError",
+    "BriefRequestError",
     "BriefingError",
     "ConfigError",
     "CorpusError",

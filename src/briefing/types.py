@@ -10,7 +10,10 @@ All records are plain frozen dataclasses; ``to_dict()`` gives JSON-serialisable 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .briefings.records import Briefing
 
 DocKind = Literal["news", "official", "analysis", "profile", "timeline"]
 
@@ -194,8 +197,10 @@ class Answer:
         abstained: True when the corpus does not support an answer.
         reason: why the assistant abstained, or notes on dropped/flagged sentences.
         nearest: when abstaining, the closest passages as citations (never in the text).
-        backend: which answerer produced it ("offline", "openai", ...).
+        backend: which answerer produced it ("offline", "openai", ..., "briefing").
         timings_ms: per stage: rewrite, retrieve, answer, total.
+        briefing: the Briefing when the question asked for one ("summarize ...",
+            "timeline of ..."); its points are the statements. None otherwise.
     """
 
     question: str
@@ -208,9 +213,13 @@ class Answer:
     nearest: tuple[Citation, ...] = ()
     backend: str = "offline"
     timings_ms: dict[str, float] = field(default_factory=dict)
+    briefing: Briefing | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.briefing is not None:
+            data["briefing"] = self.briefing.to_dict()
+        return data
 
     def citation(self, marker: int) -> Citation | None:
         """The citation with this marker, or None."""

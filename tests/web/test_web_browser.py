@@ -197,3 +197,57 @@ def test_documents_tab_lists_corpus_and_escapes_uploads(
     )
     assert page.locator("#upload-message b").count() == 0
     assert "Staff note" in table.inner_text()  # the corpus is still there
+
+
+def test_briefing_tab_generate_footnote_download(page, served: Served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    OUTPUT.mkdir(exist_ok=True)
+    page.get_by_role("tab", name="Briefing").click()
+    page.fill("#brief-topic textarea, #brief-topic input", "the suspensions")
+    page.locator("#brief-kind input").click()
+    page.get_by_role("option", name="Timeline").click()
+    page.click("#brief-go")
+    points = page.locator("#briefing .briefing-points .point")
+    points.first.wait_for(timeout=ANSWER_WAIT_MS)
+    assert "Timeline: the suspensions" in page.locator("#briefing").inner_text()
+    assert points.count() >= 3
+    dates = page.locator("#briefing .point").all_inner_texts()
+    assert any("November 2026" in d or "Nov 2026" in d for d in dates)
+
+    # A footnote opens and highlights its passage in the briefing's sources panel.
+    marker = page.locator("#briefing a.cite-link").first
+    target = marker.get_attribute("href")
+    assert target and target.startswith("#src-b-")
+    marker.click()
+    page.wait_for_function(
+        "id => { const el = document.getElementById(id);"
+        " return el && el.open && el.classList.contains('active'); }",
+        arg=target[1:],
+        timeout=10_000,
+    )
+    quote = page.locator(f"{target} mark").inner_text().strip()
+    assert quote and quote[:30] in " ".join(page.locator("#briefing").inner_text().split())
+    page.screenshot(path=str(OUTPUT / "web-briefing.png"))
+    if os.environ.get("BRIEFING_UPDATE_SCREENSHOT") == "1":
+        (REPO / "docs").mkdir(exist_ok=True)
+        shutil.copy(OUTPUT / "web-briefing.png", REPO / "docs" / "briefing.png")
+
+    # Download as Markdown: the same points, with footnotes and a sources list.
+    with page.expect_download(timeout=30_000) as info:
+        page.click("#brief-download")
+    saved = tmp_path / "briefing.md"
+    info.value.save_as(saved)
+    markdown = saved.read_text(encoding="utf-8")
+    assert markdown.startswith("# Timeline: the suspensions")
+    assert "[^1]:" in markdown and "## Sources" in markdown
+    assert page.js_errors == []
+
+
+def test_documents_tab_shows_three_point_summaries(page, served: Served) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Documents").click()
+    summaries = page.locator("#doc-summaries .doc-summary")
+    summaries.first.wait_for(timeout=ANSWER_WAIT_MS)
+    assert summaries.count() >= 9
+    first = summaries.first
+    first.locator("> summary").click()
+    assert 1 <= first.locator(".point").count() <= 3
+    assert first.locator("a.cite-link").count() >= 1

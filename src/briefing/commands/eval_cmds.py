@@ -1,5 +1,9 @@
 """`briefing eval`: score the assistant on the gold splits, write reports, gate on thresholds.
 
+Briefing cases (``evals/briefings/<stem>.yaml``, split labels ``briefings-<stem>``) run
+after the QA splits, each with its own report folder and threshold table, and a
+side-by-side table of them (``briefings.md``); see ``evaluation.briefing_runner``.
+
 By default every split in ``evals/qa/`` is run (``dev.yaml``: the cases the answerer was
 tuned on; ``test.yaml``: blind cases written without reading the code or the dev cases),
 each with its own report folder, and a side-by-side table of the splits is printed and
@@ -18,6 +22,7 @@ from typing import Annotated, Any
 import typer
 
 SPLITS_DIR = Path("evals/qa")
+BRIEFINGS_DIR = Path("evals/briefings")  # briefing splits, labelled briefings-<stem>
 DEFAULT_THRESHOLDS = Path("evals/thresholds.yaml")
 
 
@@ -30,8 +35,8 @@ def eval_command(
     split: Annotated[
         list[str] | None,
         typer.Option(
-            help=f"Split to run: a file stem in {SPLITS_DIR}/ (dev, test). Repeatable; "
-            "default: every split."
+            help=f"Split to run: a file stem in {SPLITS_DIR}/ (dev, test) or briefings-<stem> "
+            f"for {BRIEFINGS_DIR}/<stem>.yaml. Repeatable; default: every split."
         ),
     ] = None,
     dataset: Annotated[
@@ -86,9 +91,12 @@ def eval_command(
 
     console = Console()
     try:
+        briefing_splits = _briefing_splits(split or [], dataset or [])
+        qa_splits = [s for s in split or [] if not s.startswith("briefings-")]
         code = _run(
             console,
-            datasets=_datasets(split or [], dataset or []),
+            datasets=_datasets(qa_splits, dataset or []) if qa_splits or not split else {},
+            briefing_splits=briefing_splits,
             backend=backend,
             retriever=retriever,
             baseline=baseline,
@@ -128,10 +136,31 @@ def _datasets(splits: list[str], files: list[Path]) -> dict[str, Path]:
     return {s: available[s] for s in splits}
 
 
+def _briefing_splits(splits: list[str], files: list[Path]) -> dict[str, Path]:
+    """Label -> briefing cases file: the named briefings-<stem> splits, or every one
+    when no split and no dataset file is given."""
+    from ..errors import DatasetError
+
+    available = {f"briefings-{p.stem}": p for p in sorted(BRIEFINGS_DIR.glob("*.yaml"))}
+    wanted = [s for s in splits if s.startswith("briefings-")]
+    if files or (splits and not wanted):
+        return {}
+    if not wanted:
+        return available
+    unknown = [s for s in wanted if s not in available]
+    if unknown:
+        raise DatasetError(
+            f"--split {unknown[0]!r}: no file {BRIEFINGS_DIR}/{unknown[0][10:]}.yaml; "
+            f"known briefing splits: {', '.join(available) or '(none)'}"
+        )
+    return {s: available[s] for s in wanted}
+
+
 def _run(
     console: Any,
     *,
     datasets: dict[str, Path],
+    briefing_splits: dict[str, Path] | None = None,
     backend: str | None,
     retriever: str | None,
     baseline: Path | None,
@@ -166,6 +195,12 @@ def _run(
 
     # Validate everything the user passed before the (slow) runs start.
     documents = load_corpus(settings.corpus_dir).documents if settings.corpus_dir.is_dir() else []
+    from ..evaluation.briefing_cases import load_briefing_cases
+
+    for path in (briefing_splits or {}).values():
+        bcases = load_briefing_cases(path)
+        if documents:
+            check_evidence(bcases, documents)  # type: ignore[arg-type]
     cases_by_label = {}
     for label, path in datasets.items():
         cases = load_dataset(path)
@@ -217,13 +252,26 @@ def _run(
         paths = write_compare(runs, out_dir, title=title)
         console.print(f"side by side: {paths['compare_md']}")
 
+    briefing_runs = _run_briefing_splits(
+        console, briefing_splits or {}, settings, documents, out_dir, progress
+    )
+
     failed = False
     checked = 0
+    for brun in briefing_runs:
+        gate = {**gates.get(brun.label, {}), **{k: v for k, v in extra_gate.items()
+                                                if k in brun.metrics}}  # fmt: skip
+        checked += len(gate)
+        for failure in check_thresholds(brun.metrics, gate):
+            typer.echo(f"FAIL [{brun.label}] {failure.message}", err=True)
+            failed = True
     for name, run in runs.items():
         if compare and not name.endswith(f"/{settings.retriever}"):
             continue  # in --compare mode the gate applies to the configured retriever
         label = run.config["split"]
         gate = {**gates.get(label, gates.get("", {})), **extra_gate}
+        gate = {k: v for k, v in gate.items() if k in run.aggregates.metrics or k not in
+                _briefing_metric_names()}  # fmt: skip
         checked += len(gate)
         for failure in check_thresholds(run.aggregates.metrics, gate):
             typer.echo(f"FAIL [{label}] {failure.message}", err=True)
@@ -233,3 +281,53 @@ def _run(
     if checked:
         console.print(f"all {checked} thresholds met")
     return 0
+
+
+def _briefing_metric_names() -> tuple[str, ...]:
+    from ..evaluation.briefing_runner import BRIEFING_METRICS
+
+    return BRIEFING_METRICS
+
+
+def _run_briefing_splits(
+    console: Any,
+    splits: dict[str, Path],
+    settings: Any,
+    documents: list[Any],
+    out_dir: Path,
+    progress: bool,
+) -> list[Any]:
+    """Run each briefing split (own report folder), print and write them side by side."""
+    if not splits:
+        return []
+    from ..assistant import Assistant
+    from ..evaluation.briefing_cases import load_briefing_cases
+    from ..evaluation.briefing_runner import (
+        render_briefing_compare,
+        run_briefings,
+        write_briefing_report,
+    )
+
+    texts = {doc.id: doc.text for doc in documents}
+    assistant = Assistant(settings)
+    runs = []
+    try:
+        for label, path in splits.items():
+            run = run_briefings(
+                assistant,
+                load_briefing_cases(path),
+                texts,
+                label=label,
+                dataset=str(path),
+                progress=progress,
+            )
+            paths = write_briefing_report(run, out_dir / label)
+            console.print(f"briefings report: {paths['summary']}")
+            runs.append(run)
+    finally:
+        assistant.close()
+    table = render_briefing_compare(runs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "briefings.md").write_text(table, encoding="utf-8")
+    console.print(table)
+    return runs

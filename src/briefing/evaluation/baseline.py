@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import ConfigError
 from .aggregate import HEADLINE_METRICS, LOWER_IS_BETTER, Aggregates
+from .briefing_runner import BRIEFING_LOWER_IS_BETTER, BRIEFING_METRICS
 from .stats import MetricValue
 
 __all__ = [
@@ -116,16 +117,15 @@ class GateFailure:
     @property
     def message(self) -> str:
         shown = "n/a" if self.value is None else f"{self.value:.4g}"
-        if self.name in LOWER_IS_BETTER:
+        if self.name in LOWER_IS_BETTER | BRIEFING_LOWER_IS_BETTER:
             return f"{self.name} = {shown}, above the maximum {self.threshold:g}"
         return f"{self.name} = {shown}, below the minimum {self.threshold:g}"
 
 
 def _check_name(name: str, source: str) -> str:
-    if name not in HEADLINE_METRICS:
-        raise ConfigError(
-            f"{source}: unknown metric {name!r}; known metrics: {', '.join(HEADLINE_METRICS)}"
-        )
+    if name not in HEADLINE_METRICS and name not in BRIEFING_METRICS:
+        known = ", ".join((*HEADLINE_METRICS, *BRIEFING_METRICS))
+        raise ConfigError(f"{source}: unknown metric {name!r}; known metrics: {known}")
     return name
 
 
@@ -194,7 +194,7 @@ def check_thresholds(
         value = metrics.get(name, MetricValue(None, 0)).value
         if value is None:
             missed = True
-        elif name in LOWER_IS_BETTER:
+        elif name in LOWER_IS_BETTER | BRIEFING_LOWER_IS_BETTER:
             missed = value > threshold
         else:
             missed = value < threshold

@@ -137,6 +137,51 @@ def build_app(
                     gr.Markdown("### Sources")
                     sources = gr.HTML(fmt.render_sources([]), elem_id="sources", js_on_load=None)
 
+            with gr.Tab("Briefing", id="briefing-tab"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    with gr.Row():
+                        brief_topic = gr.Textbox(
+                            label="Topic",
+                            placeholder="e.g. the general licences (empty: the whole corpus)",
+                            elem_id="brief-topic",
+                            scale=3,
+                        )
+                        brief_kind = gr.Dropdown(
+                            choices=[
+                                ("Summary", "summary"),
+                                ("Timeline", "timeline"),
+                                ("What changed", "changes"),
+                                ("Where sources disagree", "disagreements"),
+                            ],
+                            value="summary",
+                            label="Kind",
+                            elem_id="brief-kind",
+                            scale=2,
+                        )
+                    with gr.Row():
+                        brief_since = gr.Textbox(
+                            label="From (date)", placeholder="2025-10-01", elem_id="brief-since"
+                        )
+                        brief_until = gr.Textbox(
+                            label="To (date)", placeholder="2025-12-31", elem_id="brief-until"
+                        )
+                    with gr.Row():
+                        brief_btn = gr.Button("Generate", variant="primary", elem_id="brief-go")
+                        brief_download = gr.DownloadButton(
+                            "Download as Markdown", elem_id="brief-download", interactive=False
+                        )
+                    brief_html = gr.HTML(
+                        '<div class="briefing-empty">Choose a topic and a kind, then Generate. '
+                        "Every point quotes the corpus; click a footnote for its passage.</div>",
+                        elem_id="briefing",
+                        js_on_load=None,
+                    )
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    brief_sources = gr.HTML(
+                        fmt.render_sources([]), elem_id="briefing-sources", js_on_load=None
+                    )
+
             with gr.Tab("Documents", id="documents-tab"):
                 if settings.uploads_enabled:
                     gr.Markdown(
@@ -161,6 +206,12 @@ def build_app(
                     column_widths=["38%", "9%", "10%", "26%", "7%", "10%"],
                 )
                 refresh_btn = gr.Button("Refresh", size="sm")
+                gr.Markdown("#### Each document in three points")
+                doc_summaries = gr.HTML(
+                    '<div class="doc-summaries">Summaries load with the page …</div>',
+                    elem_id="doc-summaries",
+                    js_on_load=None,
+                )
                 with gr.Group(visible=settings.uploads_enabled, elem_id="upload-controls"):
                     upload = gr.File(
                         label="Add a document",
@@ -179,6 +230,9 @@ def build_app(
             api_answer = gr.JSON()
             api_btn = gr.Button()
             api_reset_btn = gr.Button()
+            api_topic, api_kind, api_since, api_until = (gr.Textbox() for _ in range(4))
+            api_briefing = gr.JSON()
+            api_brief_btn = gr.Button()
 
         # --- wiring ---------------------------------------------------------------
         chat_outputs = [chatbot, state, sources]
@@ -242,6 +296,29 @@ def build_app(
             api_description="Forget this client's conversation history.",
         )
 
+        def generate(topic: str, kind: str, since: str, until: str) -> tuple[Any, ...]:
+            html, panel, path = handlers.brief(topic, kind, since, until)
+            return html, panel, gr.DownloadButton(value=path, interactive=path is not None)
+
+        for trigger in (brief_btn.click, brief_topic.submit):
+            trigger(
+                generate,
+                [brief_topic, brief_kind, brief_since, brief_until],
+                [brief_html, brief_sources, brief_download],
+                **private,
+            )
+        api_brief_btn.click(
+            handlers.api_brief,
+            [api_topic, api_kind, api_since, api_until],
+            api_briefing,
+            api_name="brief",
+            api_description=(
+                "A briefing: (topic or '', kind summary|timeline|changes|disagreements, since "
+                "'YYYY-MM-DD' or '', until or ''); returns Briefing.to_dict() (title, scope, "
+                "sections, points with citations and dates) or {error, error_type}."
+            ),
+        )
+
         def upload_file(path: str | None) -> tuple[Any, ...]:
             if not settings.uploads_enabled:  # the controls are hidden; refuse direct calls
                 return fmt.render_notice("Adding documents is off.", ok=False), None, None, None
@@ -262,6 +339,7 @@ def build_app(
         upload_timer.tick(follow_upload, upload_job, [upload_msg, table, upload_timer], **private)
         refresh_btn.click(handlers.document_rows, None, table, **private)
         demo.load(handlers.document_rows, None, table, **private)
+        demo.load(handlers.document_summaries, None, doc_summaries, **private)
     return demo
 
 

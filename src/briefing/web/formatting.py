@@ -133,6 +133,11 @@ def render_answer(answer: Answer, turn: int) -> str:
             + _nearest_list(answer, turn)
             + "</div>"
         )
+    elif answer.briefing is not None:  # "summarize ...": the briefing's sections and points
+        from .briefing_view import render_briefing_points
+
+        points = render_briefing_points(answer.briefing, turn)  # type: ignore[arg-type]
+        body = f'<div class="answer briefing-answer">{points}</div>'
     else:
         markers = frozenset(c.marker for c in answer.citations)
         body = f'<div class="answer">{render_answer_text(answer.text, turn, markers)}</div>'

@@ -38,6 +38,8 @@ class ChatBackend(Protocol):
 
     def documents(self) -> list[DocumentInfo]: ...
 
+    def brief(self, topic: str | None = None, **scope: Any) -> Any: ...
+
     def submit_document(self, filename: str, data: bytes) -> UploadJob: ...
 
     @property
@@ -225,6 +227,82 @@ class ChatHandlers:
         state.turns.append(Turn(question=answer.question, answer=answer))
         return answer.to_dict(), state
 
+    # --- briefing tab -----------------------------------------------------------------
+    def brief(self, topic: str, kind: str, since: str, until: str) -> tuple[str, str, str | None]:
+        """The Briefing tab: (briefing HTML, sources HTML, Markdown file for download).
+
+        A bad request (unknown kind, a date that is not one) is shown as a message.
+        """
+        from .briefing_view import render_briefing, render_briefing_sources
+
+        try:
+            briefing = self.assistant.brief(
+                (topic or "").strip() or None, kind=kind, since=since or None, until=until or None
+            )
+        except BriefingError as exc:
+            return fmt.render_error(str(exc)), fmt.render_sources([]), None
+        except Exception:  # a front end never shows a traceback
+            log.exception("the briefing failed")
+            return fmt.render_error("Sorry, the briefing failed (logged)."), "", None
+        contexts = self._contexts(briefing.citations)
+        return (
+            render_briefing(briefing, "b"),
+            render_briefing_sources(briefing, "b", contexts),
+            _markdown_file(briefing),
+        )
+
+    def api_brief(
+        self, topic: str | None, kind: str | None, since: str | None, until: str | None
+    ) -> dict[str, Any]:
+        """The ``/brief`` API: ``Briefing.to_dict()``, or ``{"error", "error_type"}``."""
+        try:
+            briefing = self.assistant.brief(
+                (topic or "").strip() or None,
+                kind=kind or "summary",
+                since=since or None,
+                until=until or None,
+            )
+        except BriefingError as exc:
+            return {"error": str(exc), "error_type": type(exc).__name__}
+        except Exception:
+            log.exception("the /brief API failed")
+            return {
+                "error": "the briefing failed; the error was logged",
+                "error_type": "InternalError",
+            }
+        return briefing.to_dict()
+
+    def document_summaries(self) -> str:
+        """The Documents tab's three-point cited summary of every document."""
+        from .briefing_view import render_briefing_points, render_briefing_sources
+
+        blocks = []
+        try:
+            infos = self.assistant.documents()
+            for i, info in enumerate(infos, start=1):
+                briefing = self.assistant.brief(doc_ids=[info.doc_id], max_points=3)
+                key = f"d{i}"
+                blocks.append(
+                    f'<details class="doc-summary" id="summary-{fmt.escape_text(info.doc_id)}">'
+                    f"<summary>{fmt.escape_text(info.title)}</summary>"
+                    f"{render_briefing_points(briefing, key)}"
+                    f'<div class="doc-summary-sources">'
+                    f"{render_briefing_sources(briefing, key, self._contexts(briefing.citations))}"
+                    "</div></details>"
+                )
+        except BriefingError as exc:
+            return fmt.render_error(str(exc))
+        return '<div class="doc-summaries">' + "".join(blocks) + "</div>"
+
+    def _contexts(self, citations: Sequence[Citation]) -> dict[str, tuple[str, str, str]]:
+        contexts: dict[str, tuple[str, str, str]] = {}
+        for cite in citations:
+            try:
+                contexts[fmt.context_key(cite)] = self.assistant.passage_context(cite)
+            except BriefingError as exc:
+                log.warning("no context for %s: %s", cite.chunk_id, exc)
+        return contexts
+
     # --- documents tab ----------------------------------------------------------------
     def document_rows(self) -> list[list[str | int]]:
         return fmt.document_rows(self.assistant.documents())
@@ -278,6 +356,23 @@ class ChatHandlers:
             f"{report.documents} documents and {report.chunks} chunks."
         )
         return fmt.render_notice(message, ok=True), self.document_rows(), True
+
+
+def _markdown_file(briefing: Any) -> str:
+    """The briefing as a Markdown file in Gradio's upload folder (served for download)."""
+    import re
+    import tempfile
+
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder())
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", briefing.title.lower()).strip("-")[:60] or "briefing"
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", suffix=".md", prefix=f"{slug}-", dir=folder, delete=False
+    ) as handle:
+        handle.write(briefing.to_markdown())
+    return handle.name
 
 
 def _discard_gradio_copy(file: Path) -> None:

@@ -1,0 +1,120 @@
+"""Briefing eval cases (``evals/briefings/*.yaml``): schema and loader.
+
+A case is a briefing request with the gold key points a good briefing of that scope
+must contain (each a list of aliases, matched like QA facts)::
+
+    version: 1
+    cases:
+      - id: bd-timeline-suspensions
+        request: "When do the various suspensions run out?"   # as asked in the chat
+        kind: timeline                 # summary | timeline | changes | disagreements
+        topic: "suspensions"           # or null
+        doc_ids: []                    # or the documents it is restricted to
+        since: null                    # "YYYY-MM-DD" or null
+        until: null
+        key_points: [["10 November 2026", "November 10, 2026"], ["No. 72"]]
+        topic_terms: ["suspen"]        # any one marks a point as on the topic
+        evidence: [{doc_id: china-suspension-notices, quote: "exact words"}]
+        tags: [timeline, suspension]
+
+Usage::
+
+    cases = load_briefing_cases(Path("evals/briefings/dev.yaml"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import DatasetError
+from .dataset import Evidence
+
+__all__ = ["BriefingCase", "load_briefing_cases", "parse_briefing_cases"]
+
+
+class BriefingCase(BaseModel):
+    """One gold briefing case.
+
+    Fields:
+        id: unique case id.   request: the request as a staff member types it in chat.
+        kind: summary | timeline | changes | disagreements.
+        topic: the topic, or None for the whole corpus or the named documents.
+        doc_ids: restrict to these documents ([] = all).
+        since, until: ISO date bounds or None.
+        key_points: each a tuple of aliases; a point is found when any alias occurs.
+        topic_terms: a point is on the topic when it contains one of them ([] = any).
+        evidence: where the key points are in the corpus.   tags: free labels.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    request: str = Field(min_length=1)
+    kind: Literal["summary", "timeline", "changes", "disagreements"]
+    topic: str | None = None
+    doc_ids: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    key_points: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    topic_terms: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+    tags: tuple[str, ...] = ()
+
+    @field_validator("since", "until")
+    @classmethod
+    def _iso(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from datetime import date
+
+        date.fromisoformat(value)  # ValueError -> a validation error naming the field
+        return value
+
+    @field_validator("key_points")
+    @classmethod
+    def _aliases(cls, value: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        for i, aliases in enumerate(value):
+            if not aliases or not all(a.strip() for a in aliases):
+                raise ValueError(f"key point {i} must be a non-empty list of aliases")
+        return value
+
+
+def parse_briefing_cases(data: Any, *, source: str = "briefing cases") -> list[BriefingCase]:
+    """Validate a parsed file (``{"version": 1, "cases": [...]}``); DatasetError names
+    the case and the field."""
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise DatasetError(f"{source}: expected a mapping with 'version: 1' and 'cases'")
+    raw = data.get("cases")
+    if not isinstance(raw, list) or not raw:
+        raise DatasetError(f"{source}: field 'cases' must be a non-empty list")
+    cases: list[BriefingCase] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        name = item.get("id") if isinstance(item, dict) else None
+        where = f"case {name!r}" if name else f"case #{index}"
+        try:
+            case = BriefingCase.model_validate(item)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "case"
+            raise DatasetError(f"{source}: {where}: field {field!r}: {err['msg']}") from None
+        if case.id in seen:
+            raise DatasetError(f"{source}: {where}: field 'id' is duplicated")
+        seen.add(case.id)
+        cases.append(case)
+    return cases
+
+
+def load_briefing_cases(path: Path) -> list[BriefingCase]:
+    """Read and validate a briefing cases file (DatasetError names the culprit)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DatasetError(f"cannot read briefing cases {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise DatasetError(f"{path}: not valid YAML: {exc}") from exc
+    return parse_briefing_cases(data, source=str(path))
