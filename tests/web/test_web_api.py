@@ -54,6 +54,22 @@ def test_ui_events_are_not_part_of_the_public_api(served: Served) -> None:
     client = Client(served.url, verbose=False)
     try:
         names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-        assert names == {"/ask", "/new_conversation"}
+        assert names == {"/ask", "/new_conversation", "/brief"}
+    finally:
+        client.close()
+
+
+def test_brief_endpoint_returns_a_dated_timeline_with_citations(served: Served) -> None:
+    from gradio_client import Client
+
+    client = Client(served.url, verbose=False)
+    try:
+        brief = client.predict("the general licences", "timeline", "", "", api_name="/brief")
+        points = brief["points"]
+        assert brief["kind"] == "timeline" and points and all(p["citations"] for p in points)
+        dates = [p["date"]["start"] for p in points if p["date"]]
+        assert dates == sorted(dates)
+        bad = client.predict("", "horoscope", "", "", api_name="/brief")
+        assert bad["error_type"] and bad["error"]
     finally:
         client.close()

@@ -17,6 +17,8 @@ The chat is also an API (``gradio_client``)::
     answer = client.predict("Which companies received the first general licences?",
                             api_name="/ask")          # Answer.to_dict()
     client.predict(api_name="/new_conversation")     # forget this client's history
+    brief = client.predict("the general licences", "timeline", "", "",
+                           api_name="/brief")         # Briefing.to_dict()
 """
 
 from __future__ import annotations
