@@ -8,9 +8,10 @@ import socket
 
 import pytest
 
-from briefing.answering.llm import LLMAnswerer, stopped_at_limit
+from briefing.answering.llm import LLMAnswerer
 from briefing.config import Settings
 from briefing.errors import BackendError
+from briefing.llm import stopped_at_limit
 from briefing.logs import configure_logging
 from briefing.types import Answer
 from fakes import Reply

@@ -34,6 +34,7 @@ from ..corpus.sentences import sentence_spans
 from ..grounding import RELEVANCE_THRESHOLD, Evidence, Relevance, check_support
 from ..text import THINK_BLOCK, content_words, numbers
 from ..types import Answer, Citation, Passage, Statement
+from .base import abstained_answer
 from .citations import citation_for_span
 from .planted import planted_instruction
 from .prompt import INSUFFICIENT_EVIDENCE
@@ -111,11 +112,9 @@ def abstain(
     nearest_k: int = 3,
 ) -> Answer:
     """An abstained Answer: the fixed abstention text, ``reason``, and the nearest sources."""
-    return Answer(
-        question=question,
-        standalone_question=question,
+    return abstained_answer(
+        question,
         text=ABSTAIN_TEXT,
-        abstained=True,
         reason=reason,
         nearest=nearest_citations(question, passages, nearest_k),
         backend=backend,
