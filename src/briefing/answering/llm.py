@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import KW_ONLY, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..grounding import RELEVANCE_THRESHOLD, Relevance
@@ -55,6 +56,7 @@ __all__ = ["LLMAnswerer"]
 _T = TypeVar("_T")
 
 
+@dataclass(eq=False)
 class LLMAnswerer(AnswerBackend):
     """The Answerer protocol over a LangChain ``BaseChatModel``, with verified citations.
 
@@ -73,30 +75,21 @@ class LLMAnswerer(AnswerBackend):
         timeout_s: the read timeout, quoted when the server is too slow.
     """
 
-    def __init__(
-        self,
-        chat_model: BaseChatModel,
-        *,
-        name: str = "openai",
-        flag_unsupported: bool = False,
-        max_words: int = 120,
-        nearest_k: int = 3,
-        endpoint: str | None = None,
-        relevance: Relevance | None = None,
-        min_relevance: float = RELEVANCE_THRESHOLD,
-        retry: RetryPolicy = NO_RETRY,
-        timeout_s: float | None = None,
-    ) -> None:
-        self.chat_model = chat_model
-        self.name = name
-        self.flag_unsupported = flag_unsupported
-        self.max_words = max_words
-        self.nearest_k = nearest_k
-        self.endpoint = endpoint if endpoint is not None else endpoint_of(chat_model)
-        self.relevance = relevance
-        self.min_relevance = min_relevance
-        self.retry = retry
-        self.timeout_s = timeout_s
+    chat_model: BaseChatModel
+    _: KW_ONLY
+    name: str = "openai"
+    flag_unsupported: bool = False
+    max_words: int = 120
+    nearest_k: int = 3
+    endpoint: str | None = None
+    relevance: Relevance | None = None
+    min_relevance: float = RELEVANCE_THRESHOLD
+    retry: RetryPolicy = NO_RETRY
+    timeout_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.endpoint is None:
+            self.endpoint = endpoint_of(self.chat_model)
 
     @classmethod
     def from_settings(
