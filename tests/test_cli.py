@@ -127,7 +127,7 @@ def test_the_installed_script_ingests_and_answers(tmp_path: Path, corpus_copy: P
 
 @pytest.mark.slow
 def test_ask_with_a_slow_or_a_chatty_llm_server(env) -> None:
-    from fakes import FakeOpenAIServer, Reply
+    from briefing.testing import FakeOpenAIServer, Reply
 
     with FakeOpenAIServer() as server:
         llm = {

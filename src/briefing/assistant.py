@@ -31,15 +31,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .answering.base import Answerer, QueryRewriter
+from .answering.base import Answerer, QueryRewriter, final_answer
 from .config import Settings
 from .errors import BriefingError, ConfigError, QuestionError, UploadError
 from .index.embeddings import LazyEmbeddings
 from .index.ingest import Indexer
 from .index.store import ChromaStore
 from .index.uploads import UploadJob, stage_upload
+from .registry import make_backend
 from .retrieval.hybrid import HybridRetriever
-from .retrieval.rewrite import HeuristicRewriter
 from .retrieval.sources import SourceProfile, profiles_from_chunks
 
 if TYPE_CHECKING:
@@ -129,25 +129,13 @@ class Assistant:
 
     def _build_backend(self) -> None:
         """The answerer and the follow-up rewriter the settings ask for (one LLM client)."""
-        settings = self.settings
-        if settings.backend == "offline":
-            from .answering.offline import OfflineAnswerer
-
-            self._answerer = self._answerer or OfflineAnswerer(
-                self.embeddings, max_words=settings.max_answer_words
-            )
-            self._rewriter = self._rewriter or HeuristicRewriter(
-                self.embeddings.embed_documents, lists_for=self._name_lists
-            )
-            return
-        from .answering.llm import LLMAnswerer, make_chat_model
-        from .retrieval.llm_rewrite import LLMQueryRewriter
-
-        chat_model = make_chat_model(settings)
-        self._answerer = self._answerer or LLMAnswerer.from_settings(
-            settings, chat_model=chat_model, embeddings=self.embeddings
+        self._answerer, self._rewriter = make_backend(
+            self.settings,
+            embeddings=self.embeddings,
+            lists_for=self._name_lists,
+            answerer=self._answerer,
+            rewriter=self._rewriter,
         )
-        self._rewriter = self._rewriter or LLMQueryRewriter(chat_model)
 
     def _name_lists(self, name: str) -> list[list[str]]:
         """Enumerations of names in the passages that mention ``name`` most (for the
@@ -304,7 +292,7 @@ class Assistant:
                 else:
                     yield event
         else:
-            final = self.answerer.answer(standalone, passages)
+            final = final_answer(self.answerer.stream(standalone, passages), self.answerer.name)
         assert final is not None, "answerer produced no final Answer"
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)

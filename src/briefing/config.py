@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BackendName = Literal["offline", "openai", "ollama"]
+from .registry import check_backend
 
 
 class Settings(BaseSettings):
@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
 
     # --- answering -----------------------------------------------------------------
-    backend: BackendName = Field(
+    backend: Annotated[str, AfterValidator(check_backend)] = Field(
         "offline",
         description="offline = extractive answerer (no model); openai / ollama = LLM backends.",
     )

@@ -43,12 +43,31 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 
-# Replies and answers: citation markers ("[1]", "[1, 2]", "[1-3]") and the reasoning
-# blocks some local models emit before their answer.
-CITATION_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;\-–]\s*\d+)*\]")
+# Citation markers, one grammar for model replies, answers and the web view: "[1]",
+# "[1, 2]", "[1-3]", "[passage 2]". MARKER's group 1 holds the numbers (marker_numbers);
+# MARKER_TEXT is the same pattern without the group, for building larger patterns.
+_MARKER_NUMBERS = r"\d+(?:\s*[,;\-–]\s*\d+)*"
+MARKER_TEXT = r"\[\s*(?:passages?\s*)?" + _MARKER_NUMBERS + r"\s*\]"
+MARKER = re.compile(r"\[\s*(?:passages?\s*)?(" + _MARKER_NUMBERS + r")\s*\]", re.IGNORECASE)
+CITATION_MARKERS = re.compile(r"\s*" + MARKER_TEXT, re.IGNORECASE)  # with the space before
+# The reasoning blocks some local models emit before their answer.
 THINK_BLOCK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
 
 
+def marker_numbers(numbers: str) -> list[int]:
+    """A marker's numbers (MARKER's group 1): ``"1, 3-4"`` -> ``[1, 3, 4]``; a range is
+    capped at 21 numbers so "[1-9999]" cannot explode."""
+    out: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", numbers.strip()):
+        bounds = re.split(r"\s*[\-–]\s*", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+            low, high = int(bounds[0]), int(bounds[1])
+            out.extend(range(low, min(high, low + 20) + 1))
+        elif part.isdigit():
+            out.append(int(part))
+    return out
+
+
 def strip_markers(text: str) -> str:
-    """``text`` without its citation markers."""
+    """``text`` without its citation markers (and the space before each)."""
     return CITATION_MARKERS.sub("", text)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import socket
+import sys
 
 import pytest
 from langchain_openai import ChatOpenAI
 
-from briefing.answering import llm
-from briefing.answering.llm import LLMAnswerer, make_chat_model
+from briefing.answering.llm import LLMAnswerer
 from briefing.answering.prompt import INSUFFICIENT_EVIDENCE
 from briefing.answering.verify import ABSTAIN_TEXT
 from briefing.config import Settings
 from briefing.errors import BackendError, ConfigError
+from briefing.registry import make_chat_model
 from briefing.types import Answer, AnswerDelta
 
 QUESTION = "Which firms got export licences?"
@@ -149,7 +150,7 @@ def test_no_passages_abstains_without_calling_the_model(fake_openai, answerer):
 
 
 def test_missing_extra_names_the_pip_command(monkeypatch):
-    monkeypatch.setitem(llm.BACKEND_CLASSES, "openai", ("briefing_tests_absent_pkg", "ChatOpenAI"))
+    monkeypatch.setitem(sys.modules, "langchain_openai", None)  # as if not installed
     with pytest.raises(BackendError) as err:
         make_chat_model(Settings(backend="openai", _env_file=None))
     assert "pip install 'briefing-assistant[openai]'" in str(err.value)

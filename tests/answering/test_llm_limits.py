@@ -8,12 +8,13 @@ import socket
 
 import pytest
 
-from briefing.answering.llm import LLMAnswerer, stopped_at_limit
+from briefing.answering.llm import LLMAnswerer
 from briefing.config import Settings
 from briefing.errors import BackendError
+from briefing.llm import stopped_at_limit
 from briefing.logs import configure_logging
+from briefing.testing import Reply
 from briefing.types import Answer
-from fakes import Reply
 
 QUESTION = "How long are the licences valid, and how far did magnet exports fall?"
 CUT_REPLY = "[1] The licences are valid for one year.\n[2] Rare-earth magnet exports fell 12% in"

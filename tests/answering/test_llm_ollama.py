@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from briefing import Assistant
-from briefing.answering.llm import LLMAnswerer, make_chat_model
+from briefing.answering.llm import LLMAnswerer
 from briefing.answering.prompt import INSUFFICIENT_EVIDENCE
 from briefing.answering.verify import ABSTAIN_TEXT
 from briefing.config import Settings
 from briefing.errors import BackendError
+from briefing.registry import make_chat_model
 from briefing.types import Answer, AnswerDelta
 from fakes import fake_ollama  # noqa: F401  (the fixture)
 

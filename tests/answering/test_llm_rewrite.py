@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from briefing.answering.llm import make_chat_model
 from briefing.config import Settings
+from briefing.registry import make_chat_model
 from briefing.retrieval.llm_rewrite import LLMQueryRewriter
 from briefing.types import Answer, Turn
 

@@ -1,55 +1,22 @@
 """The offline answerer on hand-made passages with a deterministic bag-of-words embedding.
 
-The fake embedding hashes stemmed content words into a normalised vector, so cosine
+The fake embedding (briefing.testing.HashingEmbeddings) hashes stemmed content words into
+a normalised vector, so cosine
 similarity is word overlap: enough to test selection, answer types, disagreement,
 abstention, citation spans, the word cap and streaming without loading a model.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 import re
 from dataclasses import replace
 
 import pytest
-from langchain_core.embeddings import Embeddings
 
 from briefing.answering.model import AnswererModel, load_model
 from briefing.answering.offline import OfflineAnswerer
-from briefing.text import content_words
+from briefing.testing import HashingEmbeddings
 from briefing.types import Answer, AnswerDelta, Chunk, Passage
-
-DIM = 512
-
-
-class HashingEmbeddings(Embeddings):
-    """Deterministic bag-of-words vectors (stemmed content words hashed into DIM buckets)."""
-
-    def __init__(self) -> None:
-        self.documents_embedded = 0
-        self.query_calls = 0
-
-    @staticmethod
-    def _vector(text: str) -> list[float]:
-        vector = [0.0] * (DIM + 1)
-        for word in content_words(text) + re.findall(r"\d+", text):
-            bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM
-            vector[bucket] += 1.0
-        norm = math.sqrt(sum(v * v for v in vector))
-        if not norm:
-            vector[DIM] = 1.0  # no words: orthogonal to everything else
-            return vector
-        return [v / norm for v in vector]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.documents_embedded += len(texts)
-        return [self._vector(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        self.query_calls += 1
-        return self._vector(text)
-
 
 DOCS: dict[str, tuple[str, str]] = {
     # doc_id: (source, text)

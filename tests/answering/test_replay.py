@@ -9,8 +9,8 @@ from replaykit import corpus_chunks, expected, recorded
 
 from briefing.answering.llm import LLMAnswerer
 from briefing.config import Settings
+from briefing.testing import Reply
 from briefing.types import Answer, AnswerDelta
-from fakes import Reply
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ EXPECTED = expected()
 
 @pytest.fixture(scope="module")
 def server():
-    from fakes import FakeOpenAIServer
+    from briefing.testing import FakeOpenAIServer
 
     with FakeOpenAIServer() as fake:
         yield fake

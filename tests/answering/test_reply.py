@@ -93,3 +93,18 @@ def test_recorded_replies_cover_both_shapes():
     shapes = {uses_leading_markers(r.raw_reply) for r in recorded()}
     assert shapes == {True, False}
     assert sum(r.truncated for r in recorded()) == 2
+
+
+@pytest.mark.parametrize(
+    ("marker", "numbers"),
+    [("[1]", [1]), ("[1, 2]", [1, 2]), ("[1-3]", [1, 2, 3]), ("[passage 2]", [2])],
+)
+def test_one_marker_grammar_for_replies_answers_and_the_web(marker, numbers):
+    from briefing.text import strip_markers
+    from briefing.web.formatting import render_answer_text
+
+    text = f"Exports fell 12% {marker}."
+    assert parse_reply(text) == [("Exports fell 12%.", tuple(numbers))]
+    assert strip_markers(text) == "Exports fell 12%."
+    html = render_answer_text(text, turn=1, markers=frozenset(numbers))
+    assert html.count('class="cite-link"') == len(numbers)

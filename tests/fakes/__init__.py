@@ -1,7 +1,7 @@
-"""Fakes of external services for tests: real servers on loopback, scripted by the test.
+"""pytest fixtures over the fakes that ship in :mod:`briefing.testing`, plus hostile inputs.
 
 ``fake_openai`` (OpenAI Chat Completions) and ``fake_ollama`` (Ollama's native API) are
-pytest fixtures; a test folder enables one from its conftest or test module with
+real servers on loopback; a test folder enables one from its conftest or test module with
 ``from fakes import fake_openai  # noqa: F401``.
 """
 
@@ -11,10 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from .ollama_server import FakeOllamaServer
-from .openai_server import FakeOpenAIServer, Reply
+from briefing.testing import FakeOllamaServer, FakeOpenAIServer
 
-__all__ = ["FakeOllamaServer", "FakeOpenAIServer", "Reply", "fake_ollama", "fake_openai"]
+__all__ = ["fake_ollama", "fake_openai"]
 
 
 @pytest.fixture

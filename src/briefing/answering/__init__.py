@@ -1,7 +1,10 @@
 """Answer backends: the offline extractive answerer (default) and the LLM backends.
 
-Every backend implements :class:`briefing.answering.base.Answerer`. Citation helpers
-shared by all of them live in :mod:`briefing.answering.citations`.
+Every backend implements one method, ``stream`` (:class:`briefing.answering.base.Answerer`);
+:class:`~briefing.answering.base.AnswerBackend` derives ``answer`` from it. Backends are
+registered by name in :mod:`briefing.registry`, their factories in
+:mod:`briefing.answering.backends`. Citation helpers shared by all of them live in
+:mod:`briefing.answering.citations`.
 
 Names are imported lazily so importing this package loads no backend.
 """
@@ -10,9 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Answerer", "CitationBook", "OfflineAnswerer", "QueryRewriter", "citation_for_span"]
+__all__ = [
+    "AnswerBackend",
+    "Answerer",
+    "CitationBook",
+    "OfflineAnswerer",
+    "QueryRewriter",
+    "citation_for_span",
+]
 
 _LOCATIONS = {
+    "AnswerBackend": ".base",
     "Answerer": ".base",
     "QueryRewriter": ".base",
     "CitationBook": ".citations",

@@ -21,6 +21,9 @@ from ..types import Citation, Passage
 
 __all__ = ["CitationBook", "citation_for_span", "passage_citation"]
 
+# What a citation copies from its chunk about the document.
+_DOCUMENT_FIELDS = ("doc_id", "title", "source", "published", "url")
+
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
@@ -48,18 +51,10 @@ def citation_for_span(passage: Passage, start: int, end: int, marker: int) -> Ci
     start, end = _trimmed(chunk.text, start, end)
     if start == end:
         raise ValueError(f"span in chunk {chunk.id!r} holds only whitespace")
-    return Citation(
-        marker=marker,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        source=chunk.source,
-        published=chunk.published,
-        url=chunk.url,
-        chunk_id=chunk.id,
-        quote=chunk.text[start:end],
-        start=chunk.start + start,
-        end=chunk.start + end,
-    )
+    document = {name: getattr(chunk, name) for name in _DOCUMENT_FIELDS}
+    quote = chunk.text[start:end]
+    span = {"start": chunk.start + start, "end": chunk.start + end}
+    return Citation(marker=marker, chunk_id=chunk.id, quote=quote, **document, **span)
 
 
 def passage_citation(passage: Passage, marker: int, max_chars: int = 300) -> Citation:

@@ -6,13 +6,10 @@
 sentences dropped or flagged, and quotes are exact spans of the documents. With no
 passages it abstains without calling the model.
 
-:func:`make_chat_model` builds the chat model from :class:`~briefing.config.Settings`:
-
-* ``backend="openai"``: ``langchain_openai.ChatOpenAI`` against any OpenAI-compatible
-  server (OpenAI, vLLM, llama.cpp server, LM Studio, Ollama's ``/v1``) at
-  ``llm_base_url`` with ``llm_model`` and ``llm_api_key``; needs the ``[openai]`` extra.
-* ``backend="ollama"``: ``langchain_ollama.ChatOllama`` at ``ollama_base_url``; needs
-  the ``[ollama]`` extra.
+The chat model comes from the backend registry (:func:`briefing.registry.make_chat_model`:
+``openai`` for any OpenAI-compatible server, ``ollama`` for Ollama's native API) and is
+called through :mod:`briefing.llm`, the client layer shared with the follow-up rewriter
+and the eval judge.
 
 Failures are told apart: a server that cannot be reached (connection refused, DNS, connect
 timeout) and a server that is up but did not answer within ``llm_timeout_s`` (a small
@@ -28,20 +25,21 @@ Usage::
 
     settings = Settings(backend="openai", llm_base_url="http://127.0.0.1:8080/v1")
     answerer = LLMAnswerer.from_settings(settings)
-    answer = answerer.answer("Which firms got licences?", passages)
+    answer = answerer.answer("Which firms got licences?", passages)  # derived from stream
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import KW_ONLY, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import BackendError, ConfigError
 from ..grounding import RELEVANCE_THRESHOLD, Relevance
+from ..llm import NO_RETRY, RetryPolicy, call_chat_model, endpoint_of, stopped_at_limit
+from ..registry import make_chat_model
 from ..types import Answer, AnswerDelta, Passage
-from .chat_calls import NO_RETRY, RetryPolicy, call_chat_model, message_text, stopped_at_limit
+from .base import AnswerBackend
 from .prompt import build_messages
 from .verify import abstain, verify_reply
 
@@ -53,94 +51,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "BACKEND_CLASSES",
-    "LLMAnswerer",
-    "RetryPolicy",
-    "call_chat_model",
-    "endpoint_of",
-    "make_chat_model",
-    "message_text",
-    "stopped_at_limit",
-]
-
-BACKEND_CLASSES: dict[str, tuple[str, str]] = {
-    "openai": ("langchain_openai", "ChatOpenAI"),
-    "ollama": ("langchain_ollama", "ChatOllama"),
-}
-"""Backend name -> (module, class) of its LangChain chat model; imported only when used."""
+__all__ = ["LLMAnswerer"]
 
 _T = TypeVar("_T")
-_CONNECT_SECONDS = 10.0  # a server that accepts no connection within this is unreachable
 
 
-def _chat_class(backend: str) -> type:
-    """Import the chat model class for ``backend``; a missing extra names the pip command."""
-    module_name, class_name = BACKEND_CLASSES[backend]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise BackendError(
-            f"The '{backend}' backend needs the package {module_name}, which is not "
-            f"installed: pip install 'briefing-assistant[{backend}]'"
-        ) from exc
-    return getattr(module, class_name)
-
-
-def make_chat_model(settings: Settings, *, max_retries: int = 0) -> BaseChatModel:
-    """The LangChain chat model for ``settings.backend`` ("openai" or "ollama").
-
-    Building the model does no network I/O; the first request does. The read timeout is
-    ``settings.llm_timeout_s``, the connect timeout at most 10 s. ``max_retries`` is the
-    OpenAI client's own retry count, 0 by default: :func:`call_chat_model` retries instead,
-    and unlike the client it does not retry after a read timeout.
-    """
-    import httpx  # a dependency of both the openai and the ollama clients
-
-    backend = settings.backend
-    if backend not in BACKEND_CLASSES:
-        raise ConfigError(
-            f"backend={backend!r} is not an LLM backend; use one of {sorted(BACKEND_CLASSES)}"
-        )
-    cls = _chat_class(backend)
-    timeout = httpx.Timeout(
-        settings.llm_timeout_s, connect=min(_CONNECT_SECONDS, settings.llm_timeout_s)
-    )
-    if backend == "openai":
-        return cls(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key,
-            temperature=settings.llm_temperature,
-            timeout=timeout,
-            max_retries=max_retries,
-            # OpenAI-compatible servers speak Chat Completions, not the Responses API.
-            use_responses_api=False,
-        )
-    return cls(
-        model=settings.llm_model,
-        base_url=settings.ollama_base_url,
-        temperature=settings.llm_temperature,
-        client_kwargs={"timeout": timeout},
-    )
-
-
-def endpoint_of(chat_model: Any) -> str:
-    """The server URL a LangChain chat model talks to, for error messages ("" if unknown)."""
-    for attr in ("openai_api_base", "base_url"):
-        value = getattr(chat_model, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    if type(chat_model).__name__ == "ChatOpenAI":
-        return "https://api.openai.com/v1"
-    return ""
-
-
-class LLMAnswerer:
+@dataclass(eq=False)
+class LLMAnswerer(AnswerBackend):
     """The Answerer protocol over a LangChain ``BaseChatModel``, with verified citations.
 
     Args:
-        chat_model: any LangChain chat model (see :func:`make_chat_model`).
+        chat_model: any LangChain chat model (see :func:`briefing.registry.make_chat_model`).
         name: the backend name reported in ``Answer.backend`` and in errors.
         flag_unsupported: keep unsupported sentences with ``supported=False`` instead of
             dropping them.
@@ -154,30 +75,21 @@ class LLMAnswerer:
         timeout_s: the read timeout, quoted when the server is too slow.
     """
 
-    def __init__(
-        self,
-        chat_model: BaseChatModel,
-        *,
-        name: str = "openai",
-        flag_unsupported: bool = False,
-        max_words: int = 120,
-        nearest_k: int = 3,
-        endpoint: str | None = None,
-        relevance: Relevance | None = None,
-        min_relevance: float = RELEVANCE_THRESHOLD,
-        retry: RetryPolicy = NO_RETRY,
-        timeout_s: float | None = None,
-    ) -> None:
-        self.chat_model = chat_model
-        self.name = name
-        self.flag_unsupported = flag_unsupported
-        self.max_words = max_words
-        self.nearest_k = nearest_k
-        self.endpoint = endpoint if endpoint is not None else endpoint_of(chat_model)
-        self.relevance = relevance
-        self.min_relevance = min_relevance
-        self.retry = retry
-        self.timeout_s = timeout_s
+    chat_model: BaseChatModel
+    _: KW_ONLY
+    name: str = "openai"
+    flag_unsupported: bool = False
+    max_words: int = 120
+    nearest_k: int = 3
+    endpoint: str | None = None
+    relevance: Relevance | None = None
+    min_relevance: float = RELEVANCE_THRESHOLD
+    retry: RetryPolicy = NO_RETRY
+    timeout_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.endpoint is None:
+            self.endpoint = endpoint_of(self.chat_model)
 
     @classmethod
     def from_settings(
@@ -257,15 +169,6 @@ class LLMAnswerer:
             min_relevance=self.min_relevance,
         )
 
-    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
-        """Ask the model once and return its verified, cited Answer."""
-        if not passages:
-            return self._no_passages(question)
-        messages = self._messages(question, passages)
-        message = self._call(lambda: self.chat_model.invoke(messages))
-        truncated = stopped_at_limit(getattr(message, "response_metadata", None))
-        return self._verify(question, message_text(message.content), passages, truncated=truncated)
-
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerDelta | Answer]:
         """Yield the raw reply text as tokens arrive, then the verified final Answer.
 
@@ -288,7 +191,7 @@ class LLMAnswerer:
         truncated = False
         while chunk is not None:
             truncated = truncated or stopped_at_limit(getattr(chunk, "response_metadata", None))
-            piece = message_text(chunk.content)
+            piece = str(chunk.text)  # langchain-core joins the text content parts
             if piece:
                 pieces.append(piece)
                 yield AnswerDelta(piece)

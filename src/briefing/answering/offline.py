@@ -37,6 +37,7 @@ from langchain_core.embeddings import Embeddings
 
 from ..types import Answer, AnswerDelta, Citation, Passage
 from .analysis import Analysis, logit, ruled_out, year_after_sources
+from .base import AnswerBackend, abstained_answer
 from .candidates import Candidate, build_candidates
 from .citations import citation_for_span, passage_citation
 from .compose import compose
@@ -81,7 +82,7 @@ class _VectorCache:
         return found
 
 
-class OfflineAnswerer:
+class OfflineAnswerer(AnswerBackend):
     """Extractive answerer (see the module docstring). Thread-safe; cheap per query.
 
     Args:
@@ -122,8 +123,9 @@ class OfflineAnswerer:
         self._model = model
 
     # --- public API -------------------------------------------------------------------
-    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
-        """Answer ``question`` from ``passages`` (best first), or abstain."""
+    def _answer(self, question: str, passages: Sequence[Passage]) -> Answer:
+        """Answer ``question`` from ``passages`` (best first), or abstain (``answer`` and
+        :meth:`stream` give this)."""
         analysis = self.analyse(question, passages)
         if analysis.refusal is not None:
             return self._abstain(analysis, passages)
@@ -154,7 +156,7 @@ class OfflineAnswerer:
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerDelta | Answer]:
         """Yield the answer statement by statement (with markers), then the final Answer."""
-        answer = self.answer(question, passages)
+        answer = self._answer(question, passages)
         if answer.abstained:
             yield AnswerDelta(answer.text)
         else:
@@ -290,14 +292,8 @@ class OfflineAnswerer:
             elif passage.chunk.text.strip():
                 nearest.append(passage_citation(passage, marker))
         message, reason = analysis.refusal or ("", "")
-        return Answer(
-            question=analysis.question,
-            standalone_question=analysis.question,
-            text=message,
-            abstained=True,
-            reason=reason,
-            nearest=tuple(nearest),
-            backend=self.name,
+        return abstained_answer(
+            analysis.question, text=message, reason=reason, nearest=nearest, backend=self.name
         )
 
 

@@ -23,13 +23,12 @@ from __future__ import annotations
 import re
 
 from ..corpus.sentences import sentence_spans
-from ..text import THINK_BLOCK
+from ..text import MARKER, MARKER_TEXT, THINK_BLOCK, marker_numbers
 
 __all__ = ["is_finished", "parse_reply", "uses_leading_markers"]
 
-# "[1]", "[1, 2]", "[1-3]", "[passage 2]"; the inner group holds the numbers.
-_MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;\-–]\s*\d+)*)\s*\]", re.IGNORECASE)
-_RUN = r"(?:\[\s*(?:passages?\s*)?\d+(?:\s*[,;\-–]\s*\d+)*\s*\](?:[ \t]*(?=\[))?)+"
+# A run of markers ("[1][2]", "[1] [2]"); the marker grammar is briefing.text.MARKER.
+_RUN = r"(?:" + MARKER_TEXT + r"(?:[ \t]*(?=\[))?)+"
 _STOP = r"[.!?][\"'\)\]”’]*"
 # A marker run opening a line, with text after it on that line.
 _LINE_OPENER = re.compile(r"(?m)^[ \t]*(?:[-*•][ \t]+)?" + _RUN + r"[ \t]*(?=[^\s\[])", re.I)
@@ -50,19 +49,6 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _FINISHED = re.compile(r"[.!?][\"'\)\]”’]*$")
-
-
-def _expand(group: str) -> list[int]:
-    """``"1, 3-4"`` -> ``[1, 3, 4]`` (ranges capped so "[1-9999]" cannot explode)."""
-    out: list[int] = []
-    for part in re.split(r"\s*[,;]\s*", group.strip()):
-        bounds = re.split(r"\s*[\-–]\s*", part)
-        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
-            low, high = int(bounds[0]), int(bounds[1])
-            out.extend(range(low, min(high, low + 20) + 1))
-        elif part.isdigit():
-            out.append(int(part))
-    return out
 
 
 def uses_leading_markers(reply: str) -> bool:
@@ -105,8 +91,8 @@ def parse_reply(reply: str) -> list[tuple[str, tuple[int, ...]]]:
     waiting: tuple[int, ...] = ()  # a leading run on a line of its own, for the next sentence
     for start, end in sentence_spans(text):
         piece = text[start:end]
-        markers = tuple(n for m in _MARKER.finditer(piece) for n in _expand(m.group(1)))
-        body = _SPACE_BEFORE_PUNCT.sub(r"\1", _MARKER.sub("", piece))
+        markers = tuple(n for m in MARKER.finditer(piece) for n in marker_numbers(m.group(1)))
+        body = _SPACE_BEFORE_PUNCT.sub(r"\1", MARKER.sub("", piece))
         body = " ".join(body.split()).strip()
         if not _WORDLIKE.search(body):
             if leading:

@@ -34,6 +34,7 @@ from ..corpus.sentences import sentence_spans
 from ..grounding import RELEVANCE_THRESHOLD, Evidence, Relevance, check_support
 from ..text import THINK_BLOCK, content_words, numbers
 from ..types import Answer, Citation, Passage, Statement
+from .base import abstained_answer
 from .citations import citation_for_span
 from .planted import planted_instruction
 from .prompt import INSUFFICIENT_EVIDENCE
@@ -111,11 +112,9 @@ def abstain(
     nearest_k: int = 3,
 ) -> Answer:
     """An abstained Answer: the fixed abstention text, ``reason``, and the nearest sources."""
-    return Answer(
-        question=question,
-        standalone_question=question,
+    return abstained_answer(
+        question,
         text=ABSTAIN_TEXT,
-        abstained=True,
         reason=reason,
         nearest=nearest_citations(question, passages, nearest_k),
         backend=backend,
@@ -240,6 +239,20 @@ class _Review:
             if self.flag_unsupported:
                 self.kept.append((sentence, cited, False))
 
+    def read(self, reply: str, *, truncated: bool, max_words: int | None) -> list[str]:
+        """Review every sentence of ``reply`` in order, then cap; the notes for the reason."""
+        parsed = parse_reply(reply)
+        if truncated:
+            cut = parsed.pop() if parsed and not is_finished(parsed[-1][0]) else None
+            self.notes.append(
+                "the reply was cut off at the model's token limit"
+                + (f"; dropped its unfinished last sentence {_quoted([cut[0]])}" if cut else "")
+            )
+        for sentence, markers in parsed:
+            self.review(sentence, markers)
+        self.cap(max_words)
+        return self.reason()
+
     def cap(self, max_words: int | None) -> None:
         """Keep whole sentences up to ``max_words`` words (the first one always)."""
         if not max_words:
@@ -324,17 +337,7 @@ def verify_reply(
         relevance=relevance,
         min_relevance=min_relevance,
     )
-    parsed = parse_reply(cleaned)
-    if truncated:
-        cut = parsed.pop() if parsed and not is_finished(parsed[-1][0]) else None
-        review.notes.append(
-            "the reply was cut off at the model's token limit"
-            + (f"; dropped its unfinished last sentence {_quoted([cut[0]])}" if cut else "")
-        )
-    for sentence, markers in parsed:
-        review.review(sentence, markers)
-    review.cap(max_words)
-    notes = review.reason()
+    notes = review.read(cleaned, truncated=truncated, max_words=max_words)
 
     if not any(ok for _, _, ok in review.kept):
         why = "no sentence of the model's answer was supported by the passages and on the question"
@@ -346,10 +349,26 @@ def verify_reply(
             nearest_k=nearest_k,
         )
 
+    statements, citations = _cite(review.kept, passages)
+    return Answer(
+        question=question,
+        standalone_question=question,
+        text=render(statements),
+        statements=statements,
+        citations=citations,
+        reason=("; ".join(notes) + ".") if notes else "",
+        backend=backend,
+    )
+
+
+def _cite(
+    kept: Sequence[tuple[str, list[int], bool]], passages: Sequence[Passage]
+) -> tuple[tuple[Statement, ...], tuple[Citation, ...]]:
+    """One citation per distinct (passage, quote), markers renumbered 1..m by first use."""
     citations: list[Citation] = []
     by_key: dict[tuple[int, int, int], int] = {}
     statements: list[Statement] = []
-    for sentence, cited, ok in review.kept:
+    for sentence, cited, ok in kept:
         new_markers: list[int] = []
         for m in cited:
             passage = passages[m - 1]
@@ -361,13 +380,4 @@ def verify_reply(
             if by_key[key] not in new_markers:
                 new_markers.append(by_key[key])
         statements.append(Statement(text=sentence, markers=tuple(new_markers), supported=ok))
-
-    return Answer(
-        question=question,
-        standalone_question=question,
-        text=render(statements),
-        statements=tuple(statements),
-        citations=tuple(citations),
-        reason=("; ".join(notes) + ".") if notes else "",
-        backend=backend,
-    )
+    return tuple(statements), tuple(citations)

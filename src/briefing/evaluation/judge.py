@@ -92,7 +92,7 @@ class LLMJudge:
                 "--judge needs an LLM backend: set backend to 'openai' or 'ollama' "
                 "(--backend, env BRIEFING_BACKEND) with llm_base_url / llm_model"
             )
-        from ..answering.llm import make_chat_model
+        from ..llm import make_chat_model
 
         model = make_chat_model(settings.model_copy(update={"llm_temperature": 0.0}))
         return cls(
@@ -119,7 +119,7 @@ class LLMJudge:
 
     def verdict(self, claim: str, passages: Sequence[str]) -> tuple[bool | None, bool]:
         """(verdict, from_cache) for one claim."""
-        from ..answering.llm import call_chat_model, endpoint_of, message_text
+        from ..llm import call_chat_model, endpoint_of
 
         prompt = judge_prompt(claim, passages)
         key = self._key(prompt)
@@ -133,7 +133,7 @@ class LLMJudge:
             lambda: self.chat_model.invoke(messages),
         )
         self.requests += 1
-        raw = message_text(reply.content)
+        raw = str(reply.text)
         entry = {"key": key, "model": self.model_name, "verdict": parse_verdict(raw), "raw": raw}
         cache[key] = entry
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)

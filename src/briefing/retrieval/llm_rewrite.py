@@ -9,7 +9,7 @@ warning is logged, so rewriting never blocks an answer.
 
 Usage::
 
-    rewriter = LLMQueryRewriter(make_chat_model(settings))
+    rewriter = LLMQueryRewriter(make_chat_model(settings))  # briefing.registry
     standalone = rewriter.rewrite("For how long?", chat.history)
 """
 
@@ -20,7 +20,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..answering.llm import message_text
 from ..text import THINK_BLOCK, strip_markers
 from ..types import Turn
 
@@ -47,7 +46,7 @@ class LLMQueryRewriter:
     """QueryRewriter over a LangChain chat model.
 
     Args:
-        chat_model: any LangChain chat model (``make_chat_model(settings)``).
+        chat_model: any LangChain chat model (``briefing.registry.make_chat_model``).
         max_turns: how many of the latest turns the model sees.
         answer_chars: each previous answer is cut to this many characters.
     """
@@ -101,7 +100,7 @@ class LLMQueryRewriter:
         except Exception as exc:  # any client failure: answer the question as asked
             log.warning("LLM query rewrite failed, using the question as asked: %s", exc)
             return question
-        content = THINK_BLOCK.sub("", message_text(reply.content))
+        content = THINK_BLOCK.sub("", reply.text)
         rewritten = self._clean(content, question)
         if rewritten is None:
             log.warning("LLM query rewrite gave an unusable reply %r; using the question", content)

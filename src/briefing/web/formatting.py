@@ -20,11 +20,11 @@ Example::
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ..text import MARKER, marker_numbers
 from ..types import Answer, Citation, DocumentInfo
 
 # HTML's special characters plus those Markdown would interpret, as numeric entities:
@@ -34,9 +34,6 @@ _ENTITIES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
     | {ch: f"&#{ord(ch)};" for ch in "*_`[]#~|$\\"}
 )
-
-# ``[3]``, ``[1, 2]`` or ``[1,2,5]`` in answer text.
-_MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 #: Characters of surrounding text shown on each side of a highlighted quote.
 CONTEXT_CHARS = 320
@@ -76,9 +73,9 @@ def render_answer_text(text: str, turn: int, markers: set[int] | frozenset[int])
     """
     parts: list[str] = []
     pos = 0
-    for match in _MARKER_RE.finditer(text):
+    for match in MARKER.finditer(text):  # [3], [1, 2], [1-3]: briefing.text's grammar
         parts.append(escape_text(text[pos : match.start()]))
-        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        numbers = marker_numbers(match.group(1))
         if all(n in markers for n in numbers):
             parts.append("".join(_footnote(turn, n) for n in numbers))
         else:

@@ -8,7 +8,8 @@
   a read timeout unless asked: the server is still computing the first request, and a
   retry would only queue behind it.
 * :func:`stopped_at_limit` reads a reply's response metadata for a token-limit stop.
-* :func:`message_text` is the plain text of a LangChain message's content.
+
+A reply's plain text is langchain-core's ``message.text`` (a property since 1.0).
 
 Usage::
 
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 
 from ..errors import BackendError
 
-__all__ = ["NO_RETRY", "RetryPolicy", "call_chat_model", "message_text", "stopped_at_limit"]
+__all__ = ["NO_RETRY", "RetryPolicy", "call_chat_model", "stopped_at_limit"]
 
 log = logging.getLogger(__name__)
 
@@ -172,16 +173,3 @@ def stopped_at_limit(metadata: Mapping[str, Any] | None) -> bool:
         or metadata.get("done_reason") == "length"
         or metadata.get("stop_reason") == "max_tokens"
     )
-
-
-def message_text(content: Any) -> str:
-    """Plain text of a LangChain message ``content`` (a string or a list of content parts)."""
-    if isinstance(content, str):
-        return content
-    parts = []
-    for part in content or ():
-        if isinstance(part, str):
-            parts.append(part)
-        elif isinstance(part, dict) and part.get("type") == "text":
-            parts.append(str(part.get("text", "")))
-    return "".join(parts)
