@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import STOP_WORDS, content_words
+from ..text import NAME_RUN, PAGE_FURNITURE, STOP_WORDS, TOKEN, content_words
 
 __all__ = [
     "CALENDAR_WORDS",
@@ -63,7 +63,6 @@ _CAUSE = re.compile(
     r"|\breason\b|\bsince\b|\bdriven by\b|\bresult(?:ed)? (?:of|from)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
 # Capitalised words that are not the names a "which / who" question asks for: calendar
 # words, and the source a sentence is attributed to ("..., according to Reuters").
 _CALENDAR = frozenset(
@@ -81,11 +80,6 @@ def source_before(text: str, position: int) -> bool:
     return _SOURCE_BEFORE.search(text, 0, position) is not None
 
 
-_FURNITURE = re.compile(
-    r"^(?:did you know\??|comments?\s*\(\d+\)|also read\b|read more\b|advertisement\b|"
-    r"please sign in\b|sign in\b|share this\b|related\b|subscribe\b|click here\b)",
-    re.IGNORECASE,
-)
 _WORDNUMS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "a": "1", "an": "1",
@@ -161,11 +155,11 @@ def sentence_features(sentence: str) -> SentenceFeatures:
     first_word_end = text.find(" ") if " " in text else len(text)
     names = sum(
         1
-        for m in _NAME.finditer(text, first_word_end)
+        for m in NAME_RUN.finditer(text, first_word_end)
         if m.group().split()[0] not in _CALENDAR and not source_before(text, m.start())
     )
     furniture = (
-        bool(_FURNITURE.match(text))
+        bool(PAGE_FURNITURE.match(text))
         or "|" in text
         or _is_heading_like(text, words)
         or len(content) < 3
@@ -184,13 +178,10 @@ def sentence_features(sentence: str) -> SentenceFeatures:
     )
 
 
-_PHRASE_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
-
-
 def sentence_phrases(sentence: str, longest: int = 3) -> list[str]:
     """The sentence's 1- to ``longest``-word phrases that neither start nor end with a
     stop word (the units a requested attribute is compared with)."""
-    tokens = _PHRASE_TOKEN.findall(sentence)
+    tokens = TOKEN.findall(sentence)
     found: dict[str, None] = {}
     for size in range(1, longest + 1):
         for i in range(len(tokens) - size + 1):
