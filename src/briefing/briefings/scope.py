@@ -71,7 +71,6 @@ class Scoped:
 
     sentences: list[Sentence]
     relevance: np.ndarray
-    topic_vector: np.ndarray | None = None
 
 
 def topic_terms(topic: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -151,7 +150,7 @@ def scope_sentences(
             + w[2] * max(share, 0.5 * head_share)
             + w[3] * (1.0 if found else 0.0)
         )
-    return Scoped([rows[i] for i in keep], np.array(relevance), vector)
+    return Scoped([rows[i] for i in keep], np.array(relevance))
 
 
 def _focus_terms(topic: str) -> tuple[frozenset[str], frozenset[str]]:
