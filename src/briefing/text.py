@@ -1,7 +1,9 @@
-"""Word-level text helpers shared by the lexical index, retrieval and answering.
+"""Word-level text helpers shared by the lexical index, retrieval, answering and briefings.
 
 Stop words, a crude suffix stemmer, content words and numbers: small, fast and
-deterministic, so BM25 tokens, follow-up detection and the support check agree.
+deterministic, so BM25 tokens, follow-up detection and the support check agree. The
+patterns several layers match with (runs of capitalised words, word-or-figure tokens,
+web-page furniture) are defined here once.
 """
 
 from __future__ import annotations
@@ -10,6 +12,18 @@ import re
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SPACES = re.compile(r"\s+")
+#: Words and figures, a figure keeping its percent sign ("85%", "1,200", "licence").
+TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
+#: A run of capitalised words: a name ("Ministry of Commerce" gives two runs).
+NAME_RUN = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
+#: Web-page furniture copied along with an article ("Did you know?", "Comments (0)",
+#: "ALSO READ | ..."): never a statement of the story.
+PAGE_FURNITURE = re.compile(
+    r"^(?:did you know\??|comments?\s*\(\d+\)|also read\b|read more\b|advertisement\b|"
+    r"please sign in\b|sign in\b|share this\b|related\b|subscribe\b|click here\b)",
+    re.IGNORECASE,
+)
 STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -36,6 +50,11 @@ def content_words(text: str) -> list[str]:
     return [
         stem(t) for t in _WORD.findall(text) if not t[0].isdigit() and t.lower() not in STOP_WORDS
     ]
+
+
+def squash_spaces(text: str) -> str:
+    """``text`` with every run of whitespace one space, stripped."""
+    return _SPACES.sub(" ", text).strip()
 
 
 def numbers(text: str) -> set[str]:

@@ -10,12 +10,10 @@ All records are plain frozen dataclasses; ``to_dict()`` gives JSON-serialisable 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .briefings.records import Briefing
-
-DocKind = Literal["news", "official", "analysis", "profile", "timeline"]
 
 
 @dataclass(frozen=True, slots=True)

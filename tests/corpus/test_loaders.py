@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,9 @@ def test_txt(tmp_path: Path) -> None:
     assert doc.text == "\n  Rare Earth Update \nChina granted licences.\nMore text.\n"
 
 
-def test_html_main_text_only(tmp_path: Path) -> None:
+def test_html_main_text_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The built-in extractor (the fallback without the [html] extra; see test_html_text).
+    monkeypatch.setitem(sys.modules, "trafilatura", None)
     html = """<!doctype html><html><head><title>Licences granted</title>
     <meta property="article:published_time" content="2025-12-02T08:00:00Z">
     <meta property="og:site_name" content="Example News">

@@ -14,22 +14,19 @@ Usage::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..corpus import sentence_spans
-from ..text import content_words, numbers
+from ..text import content_words, numbers, squash_spaces
 from ..types import Passage
 from .planted import planted_instruction
 from .question import term_key
 from .sentence_features import SentenceFeatures, sentence_features
 
 __all__ = ["Candidate", "build_candidates"]
-
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -85,7 +82,7 @@ def build_candidates(passages: Sequence[Passage]) -> list[Candidate]:
         chunk = passage.chunk
         heading_keys = frozenset(k for heading in chunk.heading_path for k in match_keys(heading))
         for index, (start, end) in enumerate(sentence_spans(chunk.text)):
-            text = _SPACES.sub(" ", chunk.text[start:end]).strip()
+            text = squash_spaces(chunk.text[start:end])
             # Text addressed to the reader or the assistant is data, never an answer.
             if not text or text in seen or planted_instruction(text):
                 continue

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text import STOP_WORDS, numbers
+from ..text import NAME_RUN, STOP_WORDS, numbers
 from .candidates import Candidate, match_keys
 from .question import GENERIC_QUESTION_WORDS, QuestionProfile, name_variants, term_key
 from .sentence_features import CALENDAR_WORDS, DATE_PATTERN, DURATION_PATTERN, source_before
@@ -44,39 +44,13 @@ __all__ = [
     "question_context",
 ]
 
-FEATURES: tuple[str, ...] = (
-    "sim",
-    "sim_gap",
-    "ctx_sim",
-    "ctx_gap",
-    "soft_cov",
-    "soft_min",
-    "coverage",
-    "coverage_gap",
-    "heading_cov",
-    "bm25",
-    "key_cov",
-    "subject",
-    "slot_fit",
-    "unit_fit",
-    "attribute_match",
-    "has_slot",
-    "echo",
-    "new_words",
-    "enumeration",
-    "rank",
-    "dense",
-    "first",
-    "leans_back",
-    "timeline",
-    "attributed",
-    "negated",
-    "furniture",
-    "log_words",
+FEATURES: tuple[str, ...] = tuple(
+    """sim sim_gap ctx_sim ctx_gap soft_cov soft_min coverage coverage_gap heading_cov bm25
+    key_cov subject slot_fit unit_fit attribute_match has_slot echo new_words enumeration
+    rank dense first leans_back timeline attributed negated furniture log_words""".split()
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
-_NAME = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
 _ENUMERATION = re.compile(
     r"(?:[\w\-]+(?: [\w\-]+){0,4}, ){2,}[\w\-]+(?: [\w\-]+){0,4},? (?:and|or) "
 )
@@ -187,7 +161,7 @@ def _names(text: str, start: int = 0, asked: frozenset[str] = frozenset()) -> li
     a sentence is attributed to ("..., according to Reuters", "Reuters sources say"),
     not a name that only qualifies the noun asked about ("EU firms" for "Which firms")."""
     found = []
-    for match in _NAME.finditer(text, start):
+    for match in NAME_RUN.finditer(text, start):
         name = match.group()
         if name.split()[0] in CALENDAR_WORDS or source_before(text, match.start()):
             continue
@@ -254,23 +228,7 @@ def candidate_matrix(
         return np.zeros((0, len(FEATURES)), dtype=np.float64)
     sims = np.array([float(c.vector @ q.vector) for c in candidates])
     ctx = context_vectors @ q.vector
-    idf = {
-        k: math.log(1 + (n + 1) / (sum(1 for c in candidates if k in c.keys) + 1)) for k in q.keys
-    }
-    total = sum(idf.values()) or 1.0
-    coverage = np.array([sum(w for k, w in idf.items() if k in c.keys) / total for c in candidates])
-    mean_len = float(np.mean([len(c.keys) for c in candidates])) or 1.0
-    bm25 = np.array(
-        [
-            sum(
-                w * 2.2 / (1 + 1.2 * (0.25 + 0.75 * len(c.keys) / mean_len))
-                for k, w in idf.items()
-                if k in c.keys
-            )
-            for c in candidates
-        ]
-    )
-    bm25 = bm25 / (bm25.max() or 1.0)
+    idf, total, coverage, bm25 = _lexical_scores(q, candidates)
     rows = []
     for i, c in enumerate(candidates):
         heading = sum(w for k, w in idf.items() if k in c.heading_keys and k not in c.keys) / total
@@ -311,6 +269,31 @@ def candidate_matrix(
             ]
         )
     return np.array(rows, dtype=np.float64)
+
+
+def _lexical_scores(
+    q: QuestionContext, candidates: Sequence[Candidate]
+) -> tuple[dict[str, float], float, np.ndarray, np.ndarray]:
+    """The question keys' idf over the candidates, its total, each candidate's idf-weighted
+    coverage of the keys and its sentence-level BM25 (scaled to the best)."""
+    n = len(candidates)
+    idf = {
+        k: math.log(1 + (n + 1) / (sum(1 for c in candidates if k in c.keys) + 1)) for k in q.keys
+    }
+    total = sum(idf.values()) or 1.0
+    coverage = np.array([sum(w for k, w in idf.items() if k in c.keys) / total for c in candidates])
+    mean_len = float(np.mean([len(c.keys) for c in candidates])) or 1.0
+    bm25 = np.array(
+        [
+            sum(
+                w * 2.2 / (1 + 1.2 * (0.25 + 0.75 * len(c.keys) / mean_len))
+                for k, w in idf.items()
+                if k in c.keys
+            )
+            for c in candidates
+        ]
+    )
+    return idf, total, coverage, bm25 / (bm25.max() or 1.0)
 
 
 def _soft_coverage(q: QuestionContext, text: str, vectors_of) -> tuple[float, float]:

@@ -28,8 +28,6 @@ Usage::
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -46,40 +44,10 @@ from .model import QUESTION_FEATURES, AnswererModel, load_model
 from .question import QuestionProfile, analyse_question
 from .selection import SelectionLimits, has_conflict, select
 from .sentence_features import sentence_phrases
+from .vector_cache import VectorCache
 from .word_cap import cap_words
 
 __all__ = ["Analysis", "OfflineAnswerer"]
-
-
-class _VectorCache:
-    """A bounded, thread-safe LRU of embeddings keyed by text."""
-
-    def __init__(self, embeddings: Embeddings, size: int) -> None:
-        self._embeddings = embeddings
-        self._size = size
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if missing:
-            fresh = self._embeddings.embed_documents(missing)
-            with self._lock:
-                for text, vector in zip(missing, fresh, strict=True):
-                    self._vectors[text] = np.asarray(vector, dtype=np.float32)
-        with self._lock:
-            found = []
-            for text in texts:
-                vector = self._vectors.get(text)
-                if vector is None:  # evicted by another thread meanwhile
-                    vector = np.asarray(self._embeddings.embed_query(text), dtype=np.float32)
-                else:
-                    self._vectors.move_to_end(text)
-                found.append(vector)
-            while len(self._vectors) > self._size:
-                self._vectors.popitem(last=False)
-        return found
 
 
 class OfflineAnswerer(AnswerBackend):
@@ -104,7 +72,7 @@ class OfflineAnswerer(AnswerBackend):
         max_words: int = 120,
         cache_size: int = 50_000,
     ) -> None:
-        self._cache = _VectorCache(embeddings, cache_size)
+        self._cache = VectorCache(embeddings, cache_size)
         self._embeddings = embeddings
         self._model = model
         base = limits or SelectionLimits()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import STOP_WORDS, content_words, stem
+from ..text import STOP_WORDS, TOKEN, content_words, stem
 
 __all__ = [
     "GENERIC_QUESTION_WORDS",
@@ -85,7 +85,6 @@ _DETAIL = re.compile(
     r"\bexplain\b|\bin detail\b|\bdetailed\b|\bsummari[sz]e\b|\bsummary\b|\boverview\b"
     r"|\bdescribe\b|\belaborate\b|\beverything\b|\btell me (more|all)\b"
 )
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
 
 # Words that shape a question but carry no fact of their own: a question may use them
 # even when no passage does ("What happened ...?", "What is the impact ...?").
@@ -235,7 +234,7 @@ _DEMONYM = re.compile(
 def _key_terms(question: str) -> tuple[str, ...]:
     """Names, acronyms and numbers in the question, lower-cased, in order, without repeats."""
     keys: list[str] = []
-    tokens = list(_TOKEN.finditer(question))
+    tokens = list(TOKEN.finditer(question))
     for index, match in enumerate(tokens):
         token = re.sub(r"['’]s$", "", match.group()).strip(".,'-")
         if "-" in token and not token[0].isdigit():

@@ -12,7 +12,9 @@ speaker's view of the same thing. Pure functions over :class:`Candidate` records
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ..text import content_words
 from .candidates import Candidate
@@ -136,24 +138,40 @@ def _add_disagreement(
     for c in chosen:
         for unit, values in figure_units(c).items():
             shown.setdefault(unit, set()).update(values)
+
+    def key(other: Candidate) -> float | None:
+        if other.doc_id == anchor.doc_id and not same_doc:
+            return None
+        units = figure_units(other)
+        if not any(units[u].isdisjoint(shown[u]) for u in anchor_units.keys() & units.keys()):
+            return None
+        closeness = float(anchor.vector @ other.vector)
+        if closeness < limits.disagreement_related:
+            return None
+        return closeness + (0.05 if _CONTRAST.search(other.text) else 0.0)
+
+    pick = _best_other(chosen, ranked, limits.disagreement_floor * best_probability, key)
+    if pick is not None:
+        chosen.append(pick)
+
+
+def _best_other(
+    chosen: list[Candidate],
+    ranked: list[Candidate],
+    floor: float,
+    key: Callable[[Candidate], float | None],
+) -> Candidate | None:
+    """The candidate not chosen yet, at least ``floor`` probable, with the highest
+    ``key`` (None: not eligible); the better-ranked one on ties."""
     pick: Candidate | None = None
     pick_key = -1.0
     for other in ranked:
-        if other in chosen or other.probability < limits.disagreement_floor * best_probability:
+        if other in chosen or other.probability < floor:
             continue
-        if other.doc_id == anchor.doc_id and not same_doc:
-            continue
-        units = figure_units(other)
-        if not any(units[u].isdisjoint(shown[u]) for u in anchor_units.keys() & units.keys()):
-            continue
-        closeness = float(anchor.vector @ other.vector)
-        if closeness < limits.disagreement_related:
-            continue
-        key = closeness + (0.05 if _CONTRAST.search(other.text) else 0.0)
-        if key > pick_key:
-            pick, pick_key = other, key
-    if pick is not None:
-        chosen.append(pick)
+        value = key(other)
+        if value is not None and value > pick_key:
+            pick, pick_key = other, value
+    return pick
 
 
 _VIEW = re.compile(
@@ -187,21 +205,27 @@ def _add_opposing_view(
         view = _view(anchor)
         if view is None:
             continue
-        speaker, thing = view
-        pick: Candidate | None = None
-        pick_key = -1.0
-        for other in ranked:
-            if other in chosen or other.probability < limits.view_floor * best_probability:
-                continue
-            other_view = _view(other)
-            if other_view is None or other_view[0] == speaker or not other_view[1] & thing:
-                continue
-            closeness = float(anchor.vector @ other.vector)
-            if closeness >= limits.view_related and closeness > pick_key:
-                pick, pick_key = other, closeness
+        key = partial(_opposing_view_key, anchor, view, limits)
+        pick = _best_other(chosen, ranked, limits.view_floor * best_probability, key)
         if pick is not None:
             chosen.append(pick)
             return
+
+
+def _opposing_view_key(
+    anchor: Candidate,
+    view: tuple[str, frozenset[str]],
+    limits: SelectionLimits,
+    other: Candidate,
+) -> float | None:
+    """Closeness of ``other`` to ``anchor`` when it gives another speaker's view of the
+    same thing, close enough; else None."""
+    speaker, thing = view
+    other_view = _view(other)
+    if other_view is None or other_view[0] == speaker or not other_view[1] & thing:
+        return None
+    closeness = float(anchor.vector @ other.vector)
+    return closeness if closeness >= limits.view_related else None
 
 
 def _adds_information(

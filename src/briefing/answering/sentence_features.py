@@ -1,15 +1,16 @@
 """Cheap, model-free facts about one candidate sentence.
 
-The offline answerer asks of every sentence: does it hold a date, a duration, a
-figure, names, a cause (to fit the question's answer type)? Is it page furniture with
-no content of its own (a heading, "Did you know?", "Comments (0)", an "ALSO READ |"
-link)? Which figures does it state (to spot sources that disagree)?
+The offline answerer asks of every sentence: how many names does it hold? Is it page
+furniture with no content of its own (a heading, "Did you know?", "Comments (0)", an
+"ALSO READ |" link)? Which figures does it state (to spot sources that disagree)? Does
+it say who says it? (The date, duration and answer-type tests against the question are
+in :mod:`~briefing.answering.features`, with the patterns exported here.)
 
 Usage::
 
-    >>> f = sentence_features("The suspension runs until 10 November 2026.")
-    >>> f.has_date, f.has_duration
-    (True, True)
+    >>> f = sentence_features("China suspended the controls for one year, officials said.")
+    >>> f.figures, f.attributed
+    (('1 year',), True)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import STOP_WORDS, content_words
+from ..text import NAME_RUN, PAGE_FURNITURE, STOP_WORDS, TOKEN, content_words
 
 __all__ = [
     "CALENDAR_WORDS",
@@ -51,19 +52,6 @@ _DURATION = re.compile(
     rf"(?:{_MONTHS})\b|\bfor a (?:year|month|week)\b",
     re.IGNORECASE,
 )
-_FIGURE = re.compile(
-    r"\d+(?:[.,]\d+)*\s*(?:%|percent|per cent|t\b|tonnes|lb|kg|/kg|million|billion|yuan|"
-    r"dollars)?|\$\s?\d",
-    re.IGNORECASE,
-)
-_CAUSE = re.compile(
-    r"\bbecause\b|\bdue to\b|\bin response\b|\bresponded?\b|\bresponse to\b|\btrigger"
-    r"|\bled to\b|\bleads? to\b|\bamid\b|\bso that\b|\bin order to\b|\baimed?\b|\bretaliat"
-    r"|\bcounter\b|\bafter\b|\bfollowing\b|\bto (?:facilitate|protect|ensure|curb|limit)\b"
-    r"|\breason\b|\bsince\b|\bdriven by\b|\bresult(?:ed)? (?:of|from)\b",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
 # Capitalised words that are not the names a "which / who" question asks for: calendar
 # words, and the source a sentence is attributed to ("..., according to Reuters").
 _CALENDAR = frozenset(
@@ -81,11 +69,6 @@ def source_before(text: str, position: int) -> bool:
     return _SOURCE_BEFORE.search(text, 0, position) is not None
 
 
-_FURNITURE = re.compile(
-    r"^(?:did you know\??|comments?\s*\(\d+\)|also read\b|read more\b|advertisement\b|"
-    r"please sign in\b|sign in\b|share this\b|related\b|subscribe\b|click here\b)",
-    re.IGNORECASE,
-)
 _WORDNUMS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "a": "1", "an": "1",
@@ -106,7 +89,6 @@ class SentenceFeatures:
     Fields:
         words: number of whitespace-separated words.
         content: stemmed content words (see ``briefing.text.content_words``).
-        has_date, has_duration, has_figure, has_cause: answer-type evidence.
         names: how many capitalised names occur after the first word.
         furniture: page furniture or a heading: no content of its own.
         figures: normalised "quantity unit" figures, e.g. ("1 year", "85-90 %").
@@ -115,10 +97,6 @@ class SentenceFeatures:
 
     words: int
     content: frozenset[str]
-    has_date: bool
-    has_duration: bool
-    has_figure: bool
-    has_cause: bool
     names: int
     furniture: bool
     figures: tuple[str, ...]
@@ -161,11 +139,11 @@ def sentence_features(sentence: str) -> SentenceFeatures:
     first_word_end = text.find(" ") if " " in text else len(text)
     names = sum(
         1
-        for m in _NAME.finditer(text, first_word_end)
+        for m in NAME_RUN.finditer(text, first_word_end)
         if m.group().split()[0] not in _CALENDAR and not source_before(text, m.start())
     )
     furniture = (
-        bool(_FURNITURE.match(text))
+        bool(PAGE_FURNITURE.match(text))
         or "|" in text
         or _is_heading_like(text, words)
         or len(content) < 3
@@ -173,10 +151,6 @@ def sentence_features(sentence: str) -> SentenceFeatures:
     return SentenceFeatures(
         words=words,
         content=content,
-        has_date=bool(_DATE.search(text)),
-        has_duration=bool(_DURATION.search(text)),
-        has_figure=bool(_FIGURE.search(text)),
-        has_cause=bool(_CAUSE.search(text)),
         names=names,
         furniture=furniture,
         figures=normalise_figures(text),
@@ -184,13 +158,10 @@ def sentence_features(sentence: str) -> SentenceFeatures:
     )
 
 
-_PHRASE_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
-
-
 def sentence_phrases(sentence: str, longest: int = 3) -> list[str]:
     """The sentence's 1- to ``longest``-word phrases that neither start nor end with a
     stop word (the units a requested attribute is compared with)."""
-    tokens = _PHRASE_TOKEN.findall(sentence)
+    tokens = TOKEN.findall(sentence)
     found: dict[str, None] = {}
     for size in range(1, longest + 1):
         for i in range(len(tokens) - size + 1):

@@ -28,7 +28,7 @@ from .inventory import Inventory, Sentence, VectorCache
 from .records import Briefing, BriefingPoint, BriefingScope, BriefingSection
 from .scope import Search, scope_sentences
 from .summary import Pick, summarise
-from .timeline import change_events, timeline_events
+from .timeline import dated_events
 
 __all__ = ["Briefer"]
 
@@ -121,7 +121,6 @@ class Briefer:
         scoped = scope_sentences(inventory, self.cache, scope, search)
         t_scope = time.perf_counter()
         book = _Citations()
-        args = dict(since=scope.since, until=scope.until, max_points=scope.max_points)
         sections: tuple[BriefingSection, ...]
         if scope.kind == "summary":
             picks = summarise(
@@ -129,11 +128,16 @@ class Briefer:
             )
             points = tuple(book.point(p, dated=False) for p in picks)
             sections = (BriefingSection("Key points", points),) if points else ()
-        elif scope.kind == "timeline":
-            picks = timeline_events(scoped, inventory, self.cache, **args)  # type: ignore[arg-type]
-            sections = _by_year([book.point(p) for p in picks])
-        elif scope.kind == "changes":
-            picks = change_events(scoped, inventory, self.cache, **args)  # type: ignore[arg-type]
+        elif scope.kind in ("timeline", "changes"):
+            picks = dated_events(
+                scope.kind,
+                scoped,
+                inventory,
+                self.cache,
+                since=scope.since,
+                until=scope.until,
+                max_points=scope.max_points,
+            )
             sections = _by_year([book.point(p) for p in picks])
         else:
             disputes = find_disputes(scoped, inventory, self.cache, scope.max_points)

@@ -23,29 +23,23 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
+from ..answering.candidates import match_keys
 from ..answering.planted import planted_instruction
-from ..answering.question import term_key
+from ..answering.vector_cache import VectorCache
 from ..corpus import sentence_spans
-from ..text import content_words, numbers
+from ..text import PAGE_FURNITURE, content_words, numbers, squash_spaces
 from ..types import Chunk
 from .dates import DateMention, find_dates, primary_date
 from .records import EventDate
 
 __all__ = ["Inventory", "Sentence", "VectorCache", "match_keys"]
 
-_SPACES = re.compile(r"\s+")
-_FURNITURE = re.compile(
-    r"^(?:did you know\??|comments?\s*\(\d+\)|also read\b|read more\b|advertisement\b|"
-    r"please sign in\b|sign in\b|share this\b|related\b|subscribe\b|click here\b)",
-    re.IGNORECASE,
-)
 # Notes about the document itself, not about the story.
 _META = re.compile(
     r"^(?:each entry names|this (?:note|document|timeline) (?:lists|names|compiles))",
@@ -53,12 +47,6 @@ _META = re.compile(
 )
 _ID_TAIL = re.compile(r"\s*\(([a-z0-9][a-z0-9-]*(?:\s*,\s*[a-z0-9][a-z0-9-]*)*)\)\s*\.?\s*$")
 _NAME = re.compile(r"\b[A-Z][A-Za-z&\-]+")
-
-
-def match_keys(text: str) -> frozenset[str]:
-    """Match keys of ``text``: its content words' ``term_key`` (licence = licences =
-    license, suspend = suspension) and ``#number`` tokens."""
-    return frozenset(term_key(w) for w in content_words(text)) | {f"#{n}" for n in numbers(text)}
 
 
 @dataclass(slots=True)
@@ -112,7 +100,7 @@ class Sentence:
 
 def _is_furniture(text: str) -> bool:
     words = text.split()
-    if _FURNITURE.match(text) or _META.match(text) or "|" in text or text.endswith("?"):
+    if PAGE_FURNITURE.match(text) or _META.match(text) or "|" in text or text.endswith("?"):
         return True
     ends = text.rstrip("\"'”’)]").endswith((".", "!", ";", ":"))
     return (not ends and len(words) <= 8) or len(content_words(text)) < 3
@@ -186,7 +174,7 @@ class Inventory:
                         continue  # overlapping chunks: one sentence, once
                     seen.add((chunk.doc_id, chunk.start + start))
                     end = _trim_id_tail(chunk.text, start, end, doc_ids)
-                    text = _SPACES.sub(" ", chunk.text[start:end]).strip()
+                    text = squash_spaces(chunk.text[start:end])
                     if not text:
                         continue
                     mentions = tuple(find_dates(text, year))
@@ -240,39 +228,3 @@ class Inventory:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return np.vstack([self._heading_vectors[t] for t in texts])
-
-
-class VectorCache:
-    """A bounded, thread-safe LRU of MiniLM vectors keyed by text (shared by versions)."""
-
-    def __init__(self, embeddings: Embeddings, size: int = 50_000) -> None:
-        self._embeddings = embeddings
-        self._size = size
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        fresh: dict[str, np.ndarray] = {}
-        if missing:
-            for text, vector in zip(
-                missing, self._embeddings.embed_documents(missing), strict=True
-            ):
-                fresh[text] = np.asarray(vector, dtype=np.float32)
-        with self._lock:
-            self._vectors.update(fresh)
-            found = [fresh.get(t) if t in fresh else self._vectors.get(t) for t in texts]
-            for text in texts:
-                if text in self._vectors:
-                    self._vectors.move_to_end(text)
-            while len(self._vectors) > self._size:
-                self._vectors.popitem(last=False)
-        return [
-            v if v is not None else np.asarray(self._embeddings.embed_query(t), np.float32)
-            for v, t in zip(found, texts, strict=True)
-        ]
-
-    def query(self, text: str) -> np.ndarray:
-        """The vector of a query (a topic), cached like the rest."""
-        return self.vectors([text])[0]

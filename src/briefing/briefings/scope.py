@@ -71,7 +71,6 @@ class Scoped:
 
     sentences: list[Sentence]
     relevance: np.ndarray
-    topic_vector: np.ndarray | None = None
 
 
 def topic_terms(topic: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -107,11 +106,7 @@ def scope_sentences(
     rows = [s for s in inventory.sentences if not s.skip and (not wanted or s.doc_id in wanted)]
     topic = (scope.topic or "").strip()
     keys, phrases = topic_terms(topic) if topic else (frozenset(), frozenset())
-    # "Busan commitments: the US side" (a follow-up): the words after the colon are the
-    # focus; a sentence must name them, or stand under a heading that does.
-    focus_keys, focus_phrases = (
-        topic_terms(topic.rsplit(": ", 1)[1]) if ": " in topic else (frozenset(), frozenset())
-    )
+    focus_keys, focus_phrases = _focus_terms(topic)
     if not rows or not topic or (not keys and not phrases):
         return Scoped(rows, np.ones(len(rows)))
 
@@ -129,10 +124,7 @@ def scope_sentences(
     if keys and 2 * len(absent) >= len(keys) and float(cosine.max()) < limits.min_cosine:
         return Scoped([], np.zeros(0))
     heading = inventory.heading_vectors(cache)[index] @ vector
-    retrieved: set[str] = set()
-    if search is not None:
-        where = RetrievalFilter(doc_ids=tuple(sorted(wanted))) if wanted else None
-        retrieved = {p.chunk.id for p in search(topic, limits.passages, where)}
+    retrieved = _retrieved(topic, wanted, search, limits)
     n_terms = len(keys) + (1 if phrases else 0)
     heading_hits: dict[tuple[str, tuple[str, ...]], float] = {}
     keep: list[int] = []
@@ -146,12 +138,8 @@ def scope_sentences(
             heading_hits[section] = _share(context, match_keys(context), keys, phrases, n_terms)
         head_share = heading_hits[section]
         found = sentence.chunk.id in retrieved
-        if focus_keys or focus_phrases:
-            context = f"{sentence.text} {sentence.heading}"
-            n_focus = len(focus_keys) + (1 if focus_phrases else 0)
-            if _share(context, sentence.keys | match_keys(sentence.heading), focus_keys,
-                      focus_phrases, n_focus) == 0:  # fmt: skip
-                continue
+        if (focus_keys or focus_phrases) and not _in_focus(sentence, focus_keys, focus_phrases):
+            continue
         named = share >= 0.5 or (share > 0 and cosine[i] >= limits.min_cosine - 0.1)
         if not (named or head_share >= 0.5 or (found and cosine[i] >= limits.min_cosine)):
             continue
@@ -162,7 +150,32 @@ def scope_sentences(
             + w[2] * max(share, 0.5 * head_share)
             + w[3] * (1.0 if found else 0.0)
         )
-    return Scoped([rows[i] for i in keep], np.array(relevance), vector)
+    return Scoped([rows[i] for i in keep], np.array(relevance))
+
+
+def _focus_terms(topic: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The focus of a follow-up topic ("Busan commitments: the US side"): the terms after
+    the colon; a sentence must name them, or stand under a heading that does."""
+    return topic_terms(topic.rsplit(": ", 1)[1]) if ": " in topic else (frozenset(), frozenset())
+
+
+def _retrieved(
+    topic: str, wanted: set[str], search: Search | None, limits: ScopeLimits
+) -> set[str]:
+    """Ids of the chunks the retriever finds for ``topic`` (within ``wanted`` documents)."""
+    if search is None:
+        return set()
+    where = RetrievalFilter(doc_ids=tuple(sorted(wanted))) if wanted else None
+    return {p.chunk.id for p in search(topic, limits.passages, where)}
+
+
+def _in_focus(sentence: Sentence, keys: frozenset[str], phrases: frozenset[str]) -> bool:
+    """Whether the sentence, or the heading it stands under, names the focus terms."""
+    context = f"{sentence.text} {sentence.heading}"
+    n_focus = len(keys) + (1 if phrases else 0)
+    return (
+        _share(context, sentence.keys | match_keys(sentence.heading), keys, phrases, n_focus) != 0
+    )
 
 
 def _share(

@@ -15,8 +15,8 @@ their publication.
 
 Usage::
 
-    picks = timeline_events(scoped, inventory, cache, since="2025-10-01", until=None,
-                            max_points=20)
+    picks = dated_events("timeline", scoped, inventory, cache, since="2025-10-01",
+                         until=None, max_points=20)
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .records import EventDate
 from .scope import Scoped
 from .summary import Pick, informativeness
 
-__all__ = ["TimelineLimits", "change_events", "timeline_events"]
+__all__ = ["TimelineLimits", "dated_events"]
 
 # A timeline's backbone is its precisely dated events; "in 2024" or "April 2025"
 # dates a state of things more often than an event.
@@ -162,7 +162,8 @@ def _without_repeats(
     return kept
 
 
-def timeline_events(
+def dated_events(
+    kind: str,
     scoped: Scoped,
     inventory: Inventory,
     cache: VectorCache,
@@ -172,8 +173,22 @@ def timeline_events(
     max_points: int,
     limits: TimelineLimits | None = None,
 ) -> list[Pick]:
-    """The most important dated events of the scope in ``[since, until]``, in date order."""
+    """The most important events of the scope in ``[since, until]``, in date order:
+    dated events for ``kind="timeline"``, what happened or was published for
+    ``kind="changes"`` (see the module docstring)."""
+    rows_for = _timeline_rows if kind == "timeline" else _change_rows
+    rows, dates, relevance = rows_for(scoped, inventory, since, until)
     limits = limits or TimelineLimits()
+    return _rank_events(rows, dates, relevance, inventory, cache, max_points, limits)
+
+
+_Rows = tuple[list[Sentence], list[EventDate], np.ndarray]
+
+
+def _timeline_rows(
+    scoped: Scoped, inventory: Inventory, since: str | None, until: str | None
+) -> _Rows:
+    """The sentences dated within ``[since, until]``, their dates and relevance."""
     keep = [
         i
         for i, s in enumerate(scoped.sentences)
@@ -181,21 +196,14 @@ def timeline_events(
     ]
     rows = [scoped.sentences[i] for i in keep]
     dates = [s.date for s in rows if s.date is not None]
-    return _rank_events(rows, dates, scoped.relevance[keep], inventory, cache, max_points, limits)
+    return rows, dates, scoped.relevance[keep]
 
 
-def change_events(
-    scoped: Scoped,
-    inventory: Inventory,
-    cache: VectorCache,
-    *,
-    since: str | None,
-    until: str | None,
-    max_points: int,
-    limits: TimelineLimits | None = None,
-) -> list[Pick]:
-    """What happened, or was published, in ``[since, until]`` (see the module docstring)."""
-    limits = limits or TimelineLimits()
+def _change_rows(
+    scoped: Scoped, inventory: Inventory, since: str | None, until: str | None
+) -> _Rows:
+    """What happened in ``[since, until]``, and the undated statements of documents
+    published then (dated by their publication)."""
     present = max((p for p in inventory.doc_published.values() if p), default=None)
     end = min(until, present) if until and present else (until or present)
     keep: list[int] = []
@@ -223,4 +231,4 @@ def change_events(
     relevance = scoped.relevance[keep] * np.array(
         [1.0 if d.role != "published" else 0.5 for d in dates]
     )
-    return _rank_events(rows, dates, relevance, inventory, cache, max_points, limits)
+    return rows, dates, relevance

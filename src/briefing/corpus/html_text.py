@@ -1,14 +1,20 @@
 """Main text of an HTML page as Markdown-ish plain text.
 
-Drops scripts, styles, navigation, headers, footers and asides; prefers ``<main>`` or
-``<article>`` when present. Headings become ``## `` lines, list items ``- `` lines, and
-blocks are separated by blank lines, so the chunker sees the same structure as in
-Markdown files. Uses BeautifulSoup with the built-in ``html.parser`` (no lxml needed).
+With the ``[html]`` extra installed (``pip install 'briefing-assistant[html]'``), the main
+text is trafilatura's: it also drops the boilerplate inside an article's markup that no
+tag names (comment counts, "ALSO READ" links, related-story boxes), writing headings as
+``# `` lines and list items as ``- `` lines. Without it, or when trafilatura finds no
+main text (a tiny page, a pathologically nested one), the built-in extractor runs: it
+drops scripts, styles, navigation, headers, footers and asides, prefers ``<main>`` or
+``<article>``, and writes the same Markdown-ish structure with BeautifulSoup's built-in
+``html.parser`` (no lxml needed). Either way the chunker sees the structure of a Markdown
+file. Title, date and publisher always come from the page's ``<title>`` and meta tags.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 
@@ -16,6 +22,8 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import Declaration, Doctype, ProcessingInstruction
 
 __all__ = ["HtmlParts", "html_to_document_parts"]
+
+logger = logging.getLogger(__name__)
 
 _DROP = {
     "script",
@@ -146,8 +154,43 @@ def _iso_date(value: str) -> str:
         return ""
 
 
+# trafilatura's Markdown marks bold, italic and underlined runs; a quote shows the words.
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _trafilatura_text(html: str) -> str | None:
+    """trafilatura's main text of the page, or None when it is not installed or finds none."""
+    try:
+        import trafilatura  # the [html] extra: lxml and friends, only for HTML files
+        from trafilatura.settings import use_config
+    except ImportError:
+        return None
+    config = use_config()
+    # Its defaults discard a main text under 250 characters for a cruder fallback; a
+    # corpus note can be that short and our own extractor is the fallback here.
+    for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE"):
+        config.set("DEFAULT", key, "1")
+    try:
+        text = trafilatura.extract(
+            html,
+            output_format="markdown",
+            include_formatting=True,
+            include_comments=False,
+            include_tables=True,
+            config=config,
+        )
+    except Exception as exc:  # a parser failure on a hostile page: use the built-in one
+        logger.debug("trafilatura failed (%s: %s); using the built-in extractor",
+                     type(exc).__name__, exc)  # fmt: skip
+        return None
+    if not text or not text.strip():
+        return None
+    return _EMPHASIS.sub(r"\2", text.replace("\r\n", "\n")).strip()
+
+
 def html_to_document_parts(html: str) -> HtmlParts:
-    """Title, main text and date/publisher metadata of an HTML page."""
+    """Title, main text and date/publisher metadata of an HTML page (main text by
+    trafilatura when installed, else by the built-in extractor)."""
     soup = BeautifulSoup(html, "html.parser")
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text().split()) if title_tag else ""
@@ -156,12 +199,13 @@ def html_to_document_parts(html: str) -> HtmlParts:
         title = " ".join(h1.get_text().split()) if h1 else ""
     published = _iso_date(_meta(soup, "article:published_time", "date", "dc.date"))
     publisher = _meta(soup, "og:site_name", "publisher")
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.find("body") or soup
-    collector = _Collector()
-    collector.walk(root)  # type: ignore[arg-type]
-    collector.flush()
-    return HtmlParts(
-        title=title, text="\n\n".join(collector.blocks), published=published, publisher=publisher
-    )
+    text = _trafilatura_text(html)
+    if text is None:
+        for tag in soup.find_all(_DROP):
+            tag.decompose()
+        root = soup.find("main") or soup.find("article") or soup.find("body") or soup
+        collector = _Collector()
+        collector.walk(root)  # type: ignore[arg-type]
+        collector.flush()
+        text = "\n\n".join(collector.blocks)
+    return HtmlParts(title=title, text=text, published=published, publisher=publisher)

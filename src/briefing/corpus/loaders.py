@@ -162,15 +162,7 @@ def _load_markdown(path: Path, rel: str) -> Document:
             "closing '---' line after the fields"
         )
     if split is None:  # plain Markdown without front matter: treated like a .txt file
-        return Document(
-            id=slugify(path.stem),
-            title=_first_heading_or_line(text)[:200],
-            kind="news",
-            published="",
-            sources=(),
-            text=text,
-            path=rel,
-        )
+        return _plain_document(path, rel, text, _first_heading_or_line(text))
     yaml_text, body = split
     meta = parse_front_matter(yaml_text, str(path))
     if not body.strip():
@@ -190,15 +182,7 @@ def _load_markdown(path: Path, rel: str) -> Document:
 
 def _load_txt(path: Path, rel: str) -> Document:
     text = _read_text(path)
-    return Document(
-        id=slugify(path.stem),
-        title=_first_line(text)[:200],
-        kind="news",
-        published="",
-        sources=(),
-        text=text,
-        path=rel,
-    )
+    return _plain_document(path, rel, text, _first_line(text))
 
 
 def _load_html(path: Path, rel: str) -> Document:
@@ -207,14 +191,12 @@ def _load_html(path: Path, rel: str) -> Document:
     parts = html_to_document_parts(_read_text(path))
     if not parts.text.strip():
         raise SkipFile(path, "no main text in HTML")
-    return Document(
-        id=slugify(path.stem),
-        title=(parts.title or path.stem)[:200],
-        kind="news",
+    return _plain_document(
+        path,
+        rel,
+        parts.text,
+        parts.title or path.stem,
         published=parts.published,
-        sources=(),
-        text=parts.text,
-        path=rel,
         publisher=parts.publisher,
     )
 
@@ -239,14 +221,23 @@ def _load_pdf(path: Path, rel: str) -> Document:
     text = "\n\n".join(page for page in pages if page).replace("\r\n", "\n")
     if not text.strip():
         raise SkipFile(path, "no extractable text in PDF")
+    return _plain_document(path, rel, text, title or _first_line(text))
+
+
+def _plain_document(
+    path: Path, rel: str, text: str, title: str, *, published: str = "", publisher: str = ""
+) -> Document:
+    """A document without front matter: its id from the file name, a news item with no
+    sources, the title cut to 200 characters."""
     return Document(
         id=slugify(path.stem),
-        title=(title or _first_line(text))[:200],
+        title=title[:200],
         kind="news",
-        published="",
+        published=published,
         sources=(),
         text=text,
         path=rel,
+        publisher=publisher,
     )
 
 
