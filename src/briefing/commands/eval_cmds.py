@@ -284,9 +284,9 @@ def _run(
 
 
 def _briefing_metric_names() -> tuple[str, ...]:
-    from ..evaluation.briefing_runner import BRIEFING_METRICS
+    from ..evaluation.briefing_metrics import BRIEFING_METRICS
 
-    return BRIEFING_METRICS
+    return BRIEFING_METRICS.names
 
 
 def _run_briefing_splits(

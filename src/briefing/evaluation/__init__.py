@@ -11,20 +11,26 @@ Usage::
 
 from __future__ import annotations
 
-from .aggregate import HEADLINE_METRICS, LOWER_IS_BETTER, Aggregates, aggregate
+from .aggregate import HEADLINE_METRICS, Aggregates, aggregate
+from .briefing_metrics import BRIEFING_METRICS
 from .dataset import EvalCase, Evidence, check_evidence, load_dataset
+from .metric import Metric, MetricRegistry
+from .qa_metrics import QA_METRICS
 from .runner import EvalRun, run_eval
 from .scoring import CaseResult, score_case
 from .stats import MetricValue
 
 __all__ = [
+    "BRIEFING_METRICS",
     "HEADLINE_METRICS",
-    "LOWER_IS_BETTER",
+    "QA_METRICS",
     "Aggregates",
     "CaseResult",
     "EvalCase",
     "EvalRun",
     "Evidence",
+    "Metric",
+    "MetricRegistry",
     "MetricValue",
     "aggregate",
     "check_evidence",
