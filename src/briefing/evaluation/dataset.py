@@ -37,7 +37,6 @@ from pydantic import (
     ConfigDict,
     TypeAdapter,
     ValidationError,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -57,30 +56,32 @@ __all__ = [
 ]
 
 
-def _str_list(message: str, *, non_empty: bool):
-    """A before-validator: a list of non-empty strings (``None`` = empty), else ``message``."""
+def _checked(ok: Any, message: str, *, list_or_none: bool = False) -> BeforeValidator:
+    """A before-validator: the raw value must pass ``ok`` (else ``message``, which the
+    error names with the field); ``list_or_none`` reads None as an empty list."""
 
     def check(value: Any) -> Any:
-        value = [] if value is None else value
-        if (
-            not isinstance(value, list)
-            or (non_empty and not value)
-            or not all(isinstance(v, str) and v.strip() for v in value)
-        ):
+        if list_or_none and value is None:
+            value = []
+        if not ok(value):
             raise ValueError(message)
         return value
 
     return BeforeValidator(check)
 
 
-def _none_is_empty(message: str):
-    def check(value: Any) -> Any:
-        value = [] if value is None else value
-        if not isinstance(value, list):
-            raise ValueError(message)
-        return value
+def _str_list(message: str, *, non_empty: bool) -> BeforeValidator:
+    """A list of non-empty strings (None = empty; ``non_empty``: at least one)."""
 
-    return BeforeValidator(check)
+    def ok(value: Any) -> bool:
+        strings = all(isinstance(v, str) and v.strip() for v in value or ())
+        return isinstance(value, list) and (bool(value) or not non_empty) and strings
+
+    return _checked(ok, message, list_or_none=True)
+
+
+def _list(message: str) -> BeforeValidator:
+    return _checked(lambda v: isinstance(v, list), message, list_or_none=True)
 
 
 #: a fact or key point: a non-empty list of accepted aliases
@@ -133,46 +134,27 @@ class EvalCase(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
+    id: Annotated[
+        str, _checked(lambda v: isinstance(v, str) and v.strip(), "must be a non-empty string")
+    ]
     turns: Annotated[
         tuple[str, ...],
         _str_list("must be a non-empty list of non-empty strings", non_empty=True),
     ]
-    answerable: bool
+    answerable: Annotated[bool, _checked(lambda v: isinstance(v, bool), "must be true or false")]
     required_facts: Annotated[
-        tuple[Aliases, ...], _none_is_empty("must be a list of facts (each a list of aliases)")
+        tuple[Aliases, ...], _list("must be a list of facts (each a list of aliases)")
     ] = ()
     must_not_contain: Annotated[
         tuple[str, ...], _str_list("must be a list of non-empty strings", non_empty=False)
     ] = ()
-    reference_answer: str = ""
-    evidence: Annotated[
-        tuple[Evidence, ...], _none_is_empty("must be a list of {doc_id, quote}")
-    ] = ()
+    reference_answer: Annotated[str, _checked(lambda v: isinstance(v, str), "must be a string")] = (
+        ""
+    )
+    evidence: Annotated[tuple[Evidence, ...], _list("must be a list of {doc_id, quote}")] = ()
     tags: Annotated[
         tuple[str, ...], _str_list("must be a list of non-empty strings", non_empty=False)
     ] = ()
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id(cls, value: Any) -> Any:
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError("must be a non-empty string")
-        return value
-
-    @field_validator("answerable", mode="before")
-    @classmethod
-    def _bool(cls, value: Any) -> Any:
-        if not isinstance(value, bool):
-            raise ValueError("must be true or false")
-        return value
-
-    @field_validator("reference_answer", mode="before")
-    @classmethod
-    def _string(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("must be a string")
-        return value
 
     @model_validator(mode="after")
     def _answerable_has_facts_and_evidence(self) -> EvalCase:
