@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
 from .aggregate import Aggregates
 from .briefing_metrics import BRIEFING_METRICS
+from .dataset import read_yaml
 from .metric import Metric
 from .qa_metrics import QA_METRICS
 from .stats import MetricValue
@@ -172,12 +171,8 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     The file holds ``splits: {dev: {metric: value}, test: {...}}``, or a flat
     ``thresholds: {metric: value}`` that applies to every split (label ``""``).
     """
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"thresholds file {path}: cannot read: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"thresholds file {path}: not valid YAML: {exc}") from exc
+    where = f"thresholds file {path}"
+    data = read_yaml(path, error=ConfigError, cannot_read=f"{where}: cannot read", where=where)
     data = data if isinstance(data, dict) else {}
     if isinstance(data.get("splits"), dict):
         tables = {str(label): table for label, table in data["splits"].items()}

@@ -27,11 +27,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import DatasetError
-from .dataset import Aliases, Evidence, case_error
+from .dataset import Aliases, Evidence, case_error, read_yaml
 
 __all__ = ["BriefingCase", "load_briefing_cases", "parse_briefing_cases"]
 
@@ -103,10 +102,6 @@ def parse_briefing_cases(data: Any, *, source: str = "briefing cases") -> list[B
 
 def load_briefing_cases(path: Path) -> list[BriefingCase]:
     """Read and validate a briefing cases file (DatasetError names the culprit)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DatasetError(f"cannot read briefing cases {path}: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise DatasetError(f"{path}: not valid YAML: {exc}") from exc
+    cannot_read = f"cannot read briefing cases {path}"
+    data = read_yaml(path, error=DatasetError, cannot_read=cannot_read, where=str(path))
     return parse_briefing_cases(data, source=str(path))

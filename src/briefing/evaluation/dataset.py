@@ -53,6 +53,7 @@ __all__ = [
     "dataset_hash",
     "load_dataset",
     "parse_dataset",
+    "read_yaml",
 ]
 
 
@@ -244,17 +245,24 @@ def parse_dataset(data: Any, *, source: str = "dataset") -> list[EvalCase]:
     return cases
 
 
+def read_yaml(path: Path, *, error: type[Exception], cannot_read: str, where: str) -> Any:
+    """The parsed YAML of ``path``; ``error`` (a BriefingError type) names the file:
+    ``"<cannot_read>: <reason>"`` or ``"<where>: not valid YAML: <detail>"``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{cannot_read}: {exc.strerror or exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise error(f"{where}: not valid YAML: {exc}") from exc
+
+
 def load_dataset(path: Path) -> list[EvalCase]:
     """Read and validate a YAML (or JSON) dataset file; DatasetError names the culprit."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DatasetError(f"cannot read dataset {path}: {exc.strerror or exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DatasetError(f"{path}: not valid YAML: {exc}") from exc
+    data = read_yaml(
+        path, error=DatasetError, cannot_read=f"cannot read dataset {path}", where=str(path)
+    )
     return parse_dataset(data, source=str(path))
 
 

@@ -26,8 +26,8 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
-from ..answering.support import SUPPORT_RULE
 from ..config import Settings
+from ..grounding import SUPPORT_RULE
 from ..types import Answer, Passage
 from .aggregate import Aggregates, aggregate
 from .dataset import EvalCase

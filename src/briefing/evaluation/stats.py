@@ -18,6 +18,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -135,6 +136,17 @@ def _interval(
     return float(low), float(high)
 
 
+def _over_values(
+    values: Sequence[float | None], statistic: Callable[..., Any], resamples: int, seed: int
+) -> MetricValue:
+    """``statistic(sample, axis)`` of the defined values with its BCa 95% interval."""
+    data = _defined(values)
+    if data.size == 0:
+        return MetricValue(None, 0)
+    low, high = _interval((data,), statistic, vectorized=True, resamples=resamples, seed=seed)
+    return MetricValue(float(statistic(data, axis=-1)), int(data.size), low, high)
+
+
 def mean_metric(
     values: Sequence[float | None],
     *,
@@ -142,11 +154,7 @@ def mean_metric(
     seed: int = DEFAULT_SEED,
 ) -> MetricValue:
     """Mean of the defined values with a BCa bootstrap 95% interval."""
-    data = _defined(values)
-    if data.size == 0:
-        return MetricValue(None, 0)
-    low, high = _interval((data,), np.mean, vectorized=True, resamples=resamples, seed=seed)
-    return MetricValue(float(data.mean()), int(data.size), low, high)
+    return _over_values(values, np.mean, resamples, seed)
 
 
 def percentile_metric(
@@ -157,15 +165,7 @@ def percentile_metric(
     seed: int = DEFAULT_SEED,
 ) -> MetricValue:
     """The ``q``-th :func:`percentile` with a BCa bootstrap 95% interval."""
-    data = _defined(values)
-    if data.size == 0:
-        return MetricValue(None, 0)
-
-    def statistic(sample: np.ndarray, axis: int = -1) -> Any:
-        return percentile(sample, q, axis=axis)
-
-    low, high = _interval((data,), statistic, vectorized=True, resamples=resamples, seed=seed)
-    return MetricValue(float(percentile(data, q)), int(data.size), low, high)
+    return _over_values(values, partial(percentile, q=q), resamples, seed)
 
 
 def _nan(value: float | None) -> float:
