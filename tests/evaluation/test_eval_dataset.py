@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from briefing.errors import DatasetError
-from briefing.evaluation.dataset import check_evidence, load_dataset
+from briefing.evaluation.briefing_cases import load_briefing_cases
+from briefing.evaluation.dataset import EvalCase, check_evidence, load_dataset
 from briefing.types import Document, SourceRef
 
 
@@ -126,3 +127,45 @@ def test_check_evidence_against_documents(tmp_path):
     assert "2 evidence problem(s)" in text
     assert "case 'firms': field 'evidence'[0].quote 'four magnet makers'" in text
     assert "case 'b': field 'evidence'[0].doc_id 'nope' is not a corpus document" in text
+
+
+def test_errors_name_the_file(tmp_path):
+    path = write(tmp_path, [good_case(required_facts=[["JL Mag"], []])])
+    with pytest.raises(DatasetError, match=r"dataset\.yaml: case 'firms': field 'required_facts'"):
+        load_dataset(path)
+
+
+def test_case_round_trips_through_to_dict(tmp_path):
+    case = load_dataset(write(tmp_path, [good_case()]))[0]
+    data = case.to_dict()
+    assert data["required_facts"] == [["JL Mag"], ["Ningbo Yunsheng", "Yunsheng"]]
+    assert data["evidence"] == [{"doc_id": "licences", "quote": "three magnet makers"}]
+    assert EvalCase.from_dict(data) == case
+    assert load_dataset(write(tmp_path, [data]))[0] == case
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"since": "2025-13-01"}, "case 'b1': field 'since' must be an ISO date"),
+        ({"key_points": [["a"], []]}, "case 'b1': field 'key_points'[1] must be a non-empty"),
+        ({"evidence": [{"doc_id": "d"}]}, "case 'b1': field 'evidence'[0] must be a mapping"),
+        ({"kindd": "x"}, "case 'b1': unknown field(s) ['kindd']"),
+        ({"id": ""}, "case #0: field 'id'"),
+    ],
+)
+def test_briefing_case_errors_name_file_case_and_field(tmp_path, override, message):
+    case = {
+        "id": "b1",
+        "request": "When?",
+        "kind": "timeline",
+        "key_points": [["a"]],
+        "evidence": [{"doc_id": "d", "quote": "q"}],
+        **override,
+    }
+    path = tmp_path / "briefings.yaml"
+    path.write_text(yaml.safe_dump({"version": 1, "cases": [case]}), encoding="utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_briefing_cases(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from evalkit import answer, passage
 
+from briefing.commands.eval_cmds import make_judge
 from briefing.config import Settings
 from briefing.errors import BackendError, ConfigError
-from briefing.evaluation.judge import LLMJudge, parse_verdict
+from briefing.evaluation.judge import parse_verdict
 from briefing.types import Statement
 
 
@@ -20,7 +21,7 @@ def test_parse_verdict():
 
 def test_judge_needs_an_llm_backend(tmp_path):
     with pytest.raises(ConfigError, match="--judge needs an LLM backend"):
-        LLMJudge.from_settings(Settings(data_dir=tmp_path))
+        make_judge(Settings(data_dir=tmp_path))
 
 
 def test_judge_faithfulness_and_cache(tmp_path, fake_openai):
@@ -36,7 +37,7 @@ def test_judge_faithfulness_and_cache(tmp_path, fake_openai):
         llm_model=fake_openai.model,
         llm_temperature=0.7,
     )
-    judge = LLMJudge.from_settings(settings)
+    judge = make_judge(settings)
     ans = answer(
         "x",
         (
@@ -54,7 +55,7 @@ def test_judge_faithfulness_and_cache(tmp_path, fake_openai):
     assert "China suspended the controls for one year." in str(body["messages"])
 
     # a new judge over the same data_dir answers from the cache, without requests
-    again = LLMJudge.from_settings(settings)
+    again = make_judge(settings)
     cached = again.assess(ans, passages)
     assert again.requests == 0
     assert cached["faithfulness"] == 0.5
@@ -64,8 +65,6 @@ def test_judge_faithfulness_and_cache(tmp_path, fake_openai):
 
 def test_judge_server_error_is_backend_error(tmp_path, fake_openai):
     fake_openai.fail_next(status=400, message="bad request")
-    judge = LLMJudge.from_settings(
-        Settings(data_dir=tmp_path, backend="openai", llm_base_url=fake_openai.url)
-    )
+    judge = make_judge(Settings(data_dir=tmp_path, backend="openai", llm_base_url=fake_openai.url))
     with pytest.raises(BackendError, match="openai"):
         judge.verdict("claim", ["passage"])

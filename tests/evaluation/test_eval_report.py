@@ -19,7 +19,7 @@ from briefing.evaluation.baseline import (
     load_thresholds,
     parse_fail_under,
 )
-from briefing.evaluation.compare import render_compare_markdown
+from briefing.evaluation.compare import render_compare_markdown, write_compare
 from briefing.evaluation.dataset import parse_dataset
 from briefing.evaluation.html_report import histogram_svg
 from briefing.evaluation.report import corpus_hash, print_summary, write_report
@@ -182,3 +182,19 @@ def test_corpus_hash_changes_with_names_and_bytes(tmp_path):
 def test_histogram_handles_single_value_and_empty():
     assert "<svg" in histogram_svg([5.0])
     assert "No latency" in histogram_svg([])
+
+
+def test_compare_two_runs_gets_a_paired_interval(tmp_path, run):
+    paths = write_compare({"hybrid": run, "dense": run}, tmp_path)
+    rows = {r["metric"]: r for r in json.loads(paths["compare_json"].read_text())["rows"]}
+    assert rows["key_fact_recall"]["delta"] == 0.0
+    assert rows["key_fact_recall"]["delta_ci"] == [0.0, 0.0]  # the same cases, no difference
+    assert "| hybrid - dense | paired 95% CI |" in paths["compare_md"].read_text()
+
+
+def test_html_report_states_the_offline_citation_gate(tmp_path, run):
+    html = write_report(run, tmp_path)["html"].read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    for text in (html, summary):
+        assert "1.000 by construction" in text and "LLM backends only" in text
+        assert "BCa bootstrap" in text

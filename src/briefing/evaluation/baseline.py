@@ -2,8 +2,9 @@
 
 A delta is *beyond the interval* when the baseline's value lies outside the current
 run's bootstrap 95% interval for that metric: a move the run's own sampling noise does
-not explain. Thresholds are minimums, except for :data:`LOWER_IS_BETTER` metrics
-(forbidden rate, over-refusal, latency) where they are maximums.
+not explain. Thresholds are minimums, except for the metrics where lower is better
+(forbidden rate, over-refusal, redundancy, latency) where they are maximums; both
+directions come from the metric registries (QA and briefing).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
-from .aggregate import HEADLINE_METRICS, LOWER_IS_BETTER, Aggregates
-from .briefing_runner import BRIEFING_LOWER_IS_BETTER, BRIEFING_METRICS
+from .aggregate import Aggregates
+from .briefing_metrics import BRIEFING_METRICS
+from .dataset import read_yaml
+from .metric import Metric
+from .qa_metrics import QA_METRICS
 from .stats import MetricValue
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "GateFailure",
     "check_thresholds",
     "compare_to_baseline",
+    "gated_metric",
     "load_baseline",
     "load_thresholds",
     "parse_fail_under",
@@ -86,10 +89,19 @@ def _read_run(path: Path) -> Aggregates:
         raise ConfigError(f"--baseline {path}: not a run.json written by `briefing eval`") from exc
 
 
+def gated_metric(name: str) -> Metric | None:
+    """The headline metric (QA or briefing) a threshold may name, or None."""
+    for registry in (QA_METRICS, BRIEFING_METRICS):
+        if name in registry.names:
+            return registry[name]
+    return None
+
+
 def compare_to_baseline(current: Aggregates, baseline: Aggregates) -> list[Delta]:
     """Deltas for every headline metric present in either run."""
     deltas: list[Delta] = []
-    for name in HEADLINE_METRICS:
+    for metric in QA_METRICS.headline:
+        name = metric.name
         cur = current.metrics.get(name, MetricValue(None, 0))
         base = baseline.metrics.get(name, MetricValue(None, 0))
         if cur.value is None or base.value is None:
@@ -101,7 +113,7 @@ def compare_to_baseline(current: Aggregates, baseline: Aggregates) -> list[Delta
             and cur.ci_high is not None
             and not (cur.ci_low <= base.value <= cur.ci_high)
         )
-        better = None if delta == 0 else (delta < 0) == (name in LOWER_IS_BETTER)
+        better = None if delta == 0 else (delta < 0) == metric.lower_is_better
         deltas.append(Delta(name, cur.value, base.value, delta, beyond, better))
     return deltas
 
@@ -117,14 +129,15 @@ class GateFailure:
     @property
     def message(self) -> str:
         shown = "n/a" if self.value is None else f"{self.value:.4g}"
-        if self.name in LOWER_IS_BETTER | BRIEFING_LOWER_IS_BETTER:
+        metric = gated_metric(self.name)
+        if metric is not None and metric.lower_is_better:
             return f"{self.name} = {shown}, above the maximum {self.threshold:g}"
         return f"{self.name} = {shown}, below the minimum {self.threshold:g}"
 
 
 def _check_name(name: str, source: str) -> str:
-    if name not in HEADLINE_METRICS and name not in BRIEFING_METRICS:
-        known = ", ".join((*HEADLINE_METRICS, *BRIEFING_METRICS))
+    if gated_metric(name) is None:
+        known = ", ".join((*QA_METRICS.names, *BRIEFING_METRICS.names))
         raise ConfigError(f"{source}: unknown metric {name!r}; known metrics: {known}")
     return name
 
@@ -158,12 +171,8 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     The file holds ``splits: {dev: {metric: value}, test: {...}}``, or a flat
     ``thresholds: {metric: value}`` that applies to every split (label ``""``).
     """
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"thresholds file {path}: cannot read: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"thresholds file {path}: not valid YAML: {exc}") from exc
+    where = f"thresholds file {path}"
+    data = read_yaml(path, error=ConfigError, cannot_read=f"{where}: cannot read", where=where)
     data = data if isinstance(data, dict) else {}
     if isinstance(data.get("splits"), dict):
         tables = {str(label): table for label, table in data["splits"].items()}
@@ -192,12 +201,7 @@ def check_thresholds(
     failures: list[GateFailure] = []
     for name, threshold in thresholds.items():
         value = metrics.get(name, MetricValue(None, 0)).value
-        if value is None:
-            missed = True
-        elif name in LOWER_IS_BETTER | BRIEFING_LOWER_IS_BETTER:
-            missed = value > threshold
-        else:
-            missed = value < threshold
-        if missed:
+        metric = gated_metric(name)
+        if value is None or (metric.misses(value, threshold) if metric else value < threshold):
             failures.append(GateFailure(name, value, threshold))
     return failures

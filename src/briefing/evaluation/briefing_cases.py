@@ -27,11 +27,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import DatasetError
-from .dataset import Evidence
+from .dataset import Aliases, Evidence, case_error, read_yaml
 
 __all__ = ["BriefingCase", "load_briefing_cases", "parse_briefing_cases"]
 
@@ -59,7 +58,7 @@ class BriefingCase(BaseModel):
     doc_ids: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
-    key_points: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    key_points: tuple[Aliases, ...] = Field(min_length=1)
     topic_terms: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = Field(min_length=1)
     tags: tuple[str, ...] = ()
@@ -71,15 +70,10 @@ class BriefingCase(BaseModel):
             return None
         from datetime import date
 
-        date.fromisoformat(value)  # ValueError -> a validation error naming the field
-        return value
-
-    @field_validator("key_points")
-    @classmethod
-    def _aliases(cls, value: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-        for i, aliases in enumerate(value):
-            if not aliases or not all(a.strip() for a in aliases):
-                raise ValueError(f"key point {i} must be a non-empty list of aliases")
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be an ISO date (YYYY-MM-DD) or null, got {value!r}") from None
         return value
 
 
@@ -94,16 +88,13 @@ def parse_briefing_cases(data: Any, *, source: str = "briefing cases") -> list[B
     cases: list[BriefingCase] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
-        name = item.get("id") if isinstance(item, dict) else None
-        where = f"case {name!r}" if name else f"case #{index}"
         try:
             case = BriefingCase.model_validate(item)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"]) or "case"
-            raise DatasetError(f"{source}: {where}: field {field!r}: {err['msg']}") from None
+            message = case_error(exc, item, index, tuple(BriefingCase.model_fields))
+            raise DatasetError(f"{source}: {message}") from None
         if case.id in seen:
-            raise DatasetError(f"{source}: {where}: field 'id' is duplicated")
+            raise DatasetError(f"{source}: case {case.id!r}: field 'id' is duplicated")
         seen.add(case.id)
         cases.append(case)
     return cases
@@ -111,10 +102,6 @@ def parse_briefing_cases(data: Any, *, source: str = "briefing cases") -> list[B
 
 def load_briefing_cases(path: Path) -> list[BriefingCase]:
     """Read and validate a briefing cases file (DatasetError names the culprit)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DatasetError(f"cannot read briefing cases {path}: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise DatasetError(f"{path}: not valid YAML: {exc}") from exc
+    cannot_read = f"cannot read briefing cases {path}"
+    data = read_yaml(path, error=DatasetError, cannot_read=cannot_read, where=str(path))
     return parse_briefing_cases(data, source=str(path))

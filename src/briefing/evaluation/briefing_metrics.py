@@ -14,18 +14,28 @@
   ``document.text[start:end]``.
 - ``in_date_order`` and ``dated_share`` (timelines): the points' dates never go
   backwards; the share of points that carry a date.
+
+:data:`BRIEFING_METRICS` is the registry of the briefing eval's metrics (the same
+:class:`~briefing.evaluation.metric.Metric` type as the QA metrics).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from ..text import content_words, numbers, stem
+from .briefing_cases import BriefingCase
+from .metric import Metric, MetricRegistry
 from .metrics import fact_found
+from .stats import percentile, percentile_metric
 
 __all__ = [
+    "BRIEFING_METRICS",
     "DUPLICATE_OVERLAP",
+    "BriefingView",
     "dated_share",
     "in_date_order",
     "key_point_recall",
@@ -142,3 +152,69 @@ def dated_share(points: Sequence[Mapping]) -> float | None:
     if not points:
         return None
     return sum(1 for p in points if p.get("date")) / len(points)
+
+
+# --- the registry -------------------------------------------------------------------
+
+
+@dataclass
+class BriefingView:
+    """What the per-case briefing metrics read.
+
+    Fields:
+        case: the gold case.   points: the API briefing's points (``Point.to_dict()``).
+        documents: doc_id -> full text (for ``verbatim_rate``).
+        chat_points: the points of the chat's briefing of ``case.request`` ([] if none).
+        chat_kind: that briefing's kind, None when the chat gave an ordinary answer.
+        chat_abstained: the chat's answer abstained.
+    """
+
+    case: BriefingCase
+    points: list[dict[str, Any]]
+    documents: Mapping[str, str]
+    chat_points: list[dict[str, Any]]
+    chat_kind: str | None
+    chat_abstained: bool
+
+
+def _timeline(fn: Callable[[Sequence[Mapping]], float | None]):
+    def score(v: BriefingView) -> float | None:
+        return fn(v.points) if v.case.kind == "timeline" else None
+
+    return score
+
+
+def _precision(v: BriefingView) -> float | None:
+    c = v.case
+    return point_precision(
+        v.points, since=c.since, until=c.until, doc_ids=c.doc_ids, topic_terms=c.topic_terms
+    )
+
+
+def _latencies(results: Sequence[Any]) -> list[float | None]:
+    return [r.ms for r in results]
+
+
+BRIEFING_METRICS: MetricRegistry = MetricRegistry(
+    [
+        Metric("key_point_recall", "share of gold key points in the briefing's points",
+               score=lambda v: key_point_recall(v.points, v.case.key_points)),
+        Metric("point_precision", "share of points on the requested scope", score=_precision),
+        Metric("redundancy", "share of points repeating an earlier one",
+               higher_is_better=False, score=lambda v: redundancy(v.points)),
+        Metric("verbatim_rate", "share of points quoted exactly from the corpus",
+               score=lambda v: verbatim_rate(v.points, v.documents)),
+        Metric("timeline_in_order", "a timeline's dates never go back",
+               score=_timeline(in_date_order)),
+        Metric("timeline_dated", "share of a timeline's points with a date",
+               score=_timeline(dated_share)),
+        Metric("request_routed", "the chat answers the request with a briefing of its kind",
+               score=lambda v: float(v.chat_kind == v.case.kind and not v.chat_abstained)),
+        Metric("chat_key_point_recall", "key point recall of the chat's briefing",
+               score=lambda v: key_point_recall(v.chat_points, v.case.key_points)),
+        Metric("brief_latency_p50_ms", "Assistant.brief time per case, p50 (ms)",
+               higher_is_better=False, unit="ms", values=_latencies,
+               aggregate=lambda results: percentile_metric(_latencies(results), 50),
+               point=lambda results: float(percentile([r.ms for r in results], 50))),
+    ]
+)  # fmt: skip

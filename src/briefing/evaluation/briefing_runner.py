@@ -31,30 +31,16 @@ from tqdm import tqdm
 
 from . import briefing_metrics as bm
 from .briefing_cases import BriefingCase
-from .stats import MetricValue, mean_metric, percentile_metric
+from .briefing_metrics import BRIEFING_METRICS, BriefingView
+from .stats import MetricValue
+from .templating import render
 
 __all__ = [
-    "BRIEFING_LOWER_IS_BETTER",
-    "BRIEFING_METRICS",
     "BriefingRun",
     "render_briefing_compare",
     "run_briefings",
     "write_briefing_report",
 ]
-
-#: Headline briefing metrics (names shared by run.json and evals/thresholds.yaml).
-BRIEFING_METRICS = (
-    "key_point_recall",
-    "point_precision",
-    "redundancy",
-    "verbatim_rate",
-    "timeline_in_order",
-    "timeline_dated",
-    "request_routed",
-    "chat_key_point_recall",
-    "brief_latency_p50_ms",
-)
-BRIEFING_LOWER_IS_BETTER = frozenset({"redundancy", "brief_latency_p50_ms"})
 
 
 @dataclass(slots=True)
@@ -84,25 +70,47 @@ class BriefingRun:
     seconds: float
 
 
-def _score(case: BriefingCase, points: list[dict], documents: Mapping[str, str]) -> dict:
-    scores: dict[str, float | None] = {
-        "key_point_recall": bm.key_point_recall(points, case.key_points),
-        "point_precision": bm.point_precision(
-            points,
-            since=case.since,
-            until=case.until,
-            doc_ids=case.doc_ids,
-            topic_terms=case.topic_terms,
-        ),
-        "redundancy": bm.redundancy(points),
-        "verbatim_rate": bm.verbatim_rate(points, documents),
-        "timeline_in_order": None,
-        "timeline_dated": None,
-    }
-    if case.kind == "timeline":
-        scores["timeline_in_order"] = bm.in_date_order(points)
-        scores["timeline_dated"] = bm.dated_share(points)
-    return scores
+def _why(view: BriefingView, scores: dict[str, float | None], missing: list) -> list[str]:
+    why = [f"missing key point: {m}" for m in missing]
+    if scores["redundancy"]:
+        why.append(f"near-duplicate points: {scores['redundancy']:.2f}")
+    if scores["request_routed"] == 0.0:
+        got = view.chat_kind or "an ordinary answer"
+        why.append(f"chat request answered with {got}, not a {view.case.kind} briefing")
+    return why
+
+
+def _brief_case(assistant: Any, case: BriefingCase, documents: Mapping[str, str]) -> BriefingResult:
+    """Brief one case through the API scope and the chat request, and score it."""
+    t = time.perf_counter()
+    briefing = assistant.brief(
+        case.topic, kind=case.kind, since=case.since, until=case.until, doc_ids=list(case.doc_ids)
+    )
+    ms = round((time.perf_counter() - t) * 1000, 2)
+    points = [p.to_dict() for p in briefing.points]
+    chat = assistant.conversation().ask(case.request)
+    chat_briefing = getattr(chat, "briefing", None)
+    view = BriefingView(
+        case=case,
+        points=points,
+        documents=documents,
+        chat_points=[p.to_dict() for p in chat_briefing.points] if chat_briefing else [],
+        chat_kind=chat_briefing.kind if chat_briefing else None,
+        chat_abstained=chat.abstained,
+    )
+    scores = BRIEFING_METRICS.score(view)
+    missing = bm.missing_key_points(points, case.key_points)
+    return BriefingResult(
+        id=case.id,
+        kind=case.kind,
+        tags=list(case.tags),
+        scores=scores,
+        points=[{"text": p["text"], "date": p["date"], "markers": p["markers"]} for p in points],
+        missing=missing,
+        chat_kind=view.chat_kind,
+        ms=ms,
+        why=_why(view, scores, missing),
+    )
 
 
 def run_briefings(
@@ -120,94 +128,22 @@ def run_briefings(
     if cases:  # warm up: sentence vectors of the index version, model load
         first = cases[0]
         assistant.brief(first.topic, kind=first.kind, doc_ids=list(first.doc_ids))
-    results: list[BriefingResult] = []
-    for case in tqdm(cases, desc=f"eval {label}", unit="case", disable=not progress,
-                     file=sys.stderr):  # fmt: skip
-        t = time.perf_counter()
-        briefing = assistant.brief(
-            case.topic,
-            kind=case.kind,
-            since=case.since,
-            until=case.until,
-            doc_ids=list(case.doc_ids),
-        )
-        ms = round((time.perf_counter() - t) * 1000, 2)
-        points = [p.to_dict() for p in briefing.points]
-        scores = _score(case, points, documents)
-        chat = assistant.conversation().ask(case.request)
-        chat_briefing = getattr(chat, "briefing", None)
-        chat_points = [p.to_dict() for p in chat_briefing.points] if chat_briefing else []
-        scores["request_routed"] = float(
-            chat_briefing is not None and chat_briefing.kind == case.kind and not chat.abstained
-        )
-        scores["chat_key_point_recall"] = bm.key_point_recall(chat_points, case.key_points)
-        missing = bm.missing_key_points(points, case.key_points)
-        why = [f"missing key point: {m}" for m in missing]
-        if scores["redundancy"]:
-            why.append(f"near-duplicate points: {scores['redundancy']:.2f}")
-        if scores["request_routed"] == 0.0:
-            got = chat_briefing.kind if chat_briefing else "an ordinary answer"
-            why.append(f"chat request answered with {got}, not a {case.kind} briefing")
-        results.append(
-            BriefingResult(
-                id=case.id,
-                kind=case.kind,
-                tags=list(case.tags),
-                scores=scores,
-                points=[
-                    {"text": p["text"], "date": p["date"], "markers": p["markers"]} for p in points
-                ],  # fmt: skip
-                missing=missing,
-                chat_kind=chat_briefing.kind if chat_briefing else None,
-                ms=ms,
-                why=why,
-            )
-        )
-    metrics = {
-        name: mean_metric([r.scores.get(name) for r in results])
-        for name in BRIEFING_METRICS
-        if name != "brief_latency_p50_ms"
-    }
-    metrics["brief_latency_p50_ms"] = percentile_metric([r.ms for r in results], 50)
+    bar = tqdm(cases, desc=f"eval {label}", unit="case", disable=not progress, file=sys.stderr)
+    results = [_brief_case(assistant, case, documents) for case in bar]
     return BriefingRun(
         label=label,
         dataset=dataset,
         results=results,
-        metrics=metrics,
+        metrics=BRIEFING_METRICS.aggregate(results),
         started_at=started.isoformat(timespec="seconds"),
         seconds=round(time.perf_counter() - t0, 3),
     )
 
 
-def _cell(m: MetricValue, name: str) -> str:
-    if m.value is None:
-        return f"n/a (n={m.n})"
-    digits = 1 if name.endswith("_ms") else 3
-    return f"{m.value:.{digits}f} (n={m.n})"
-
-
 def render_briefing_summary(run: BriefingRun) -> str:
-    lines = [
-        f"# Briefing evaluation {run.label} ({run.started_at})",
-        "",
-        f"- dataset: `{run.dataset}` ({len(run.results)} cases), wall time {run.seconds:.1f} s",
-        "- key points, precision, redundancy, verbatim and timeline metrics score "
-        "`Assistant.brief` on the case's scope; request_routed and chat_key_point_recall "
-        "score the chat's answer to the case's request.",
-        "",
-        "| metric | value | 95% CI | n |",
-        "|---|---|---|---|",
-    ]
-    for name in BRIEFING_METRICS:
-        m = run.metrics[name]
-        arrow = " (lower is better)" if name in BRIEFING_LOWER_IS_BETTER else ""
-        ci = f"[{m.ci_low:.3f}, {m.ci_high:.3f}]" if m.ci_low is not None else ""
-        value = "n/a" if m.value is None else f"{m.value:.3f}"
-        lines.append(f"| {name}{arrow} | {value} | {ci} | {m.n} |")
+    """summary.md of a briefing split."""
     misses = [r for r in run.results if r.why]
-    lines += ["", f"## Misses ({len(misses)} of {len(run.results)} cases)", ""]
-    lines += [f"- **{r.id}**: " + "; ".join(r.why) for r in misses]
-    return "\n".join(lines) + "\n"
+    return render("briefing_summary.md", run=run, metrics=BRIEFING_METRICS, misses=misses)
 
 
 def write_briefing_report(run: BriefingRun, out_dir: Path) -> dict[str, Path]:
@@ -234,12 +170,4 @@ def write_briefing_report(run: BriefingRun, out_dir: Path) -> dict[str, Path]:
 
 def render_briefing_compare(runs: Sequence[BriefingRun]) -> str:
     """The briefing splits side by side (Markdown)."""
-    lines = [
-        "# Briefing splits side by side",
-        "",
-        "| metric | " + " | ".join(r.label for r in runs) + " |",
-        "|---|" + "---|" * len(runs),
-    ]
-    for name in BRIEFING_METRICS:
-        lines.append(f"| {name} | " + " | ".join(_cell(r.metrics[name], name) for r in runs) + " |")
-    return "\n".join(lines) + "\n"
+    return render("briefings.md", runs=runs, metrics=BRIEFING_METRICS)

@@ -2,6 +2,11 @@
 and with ``--compare`` the hybrid retriever (dense + BM25, RRF) against the plain
 dense-only one. Each run has its own report folder; this module renders the table that
 puts their headline metrics next to each other.
+
+With two runs over the same cases (hybrid vs dense) the difference gets a *paired*
+bootstrap 95% interval: both runs' cases are resampled together, so the interval is
+that of the per-case difference (:meth:`Metric.paired`). An interval that excludes 0
+is a difference the case sample supports.
 """
 
 from __future__ import annotations
@@ -9,74 +14,74 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from .aggregate import HEADLINE_METRICS, LOWER_IS_BETTER
+from .metric import Metric
+from .qa_metrics import QA_METRICS
 from .runner import EvalRun
 from .stats import MetricValue
+from .templating import render
 
 __all__ = ["compare_rows", "print_compare", "render_compare_markdown", "write_compare"]
 
 TITLE = "retriever comparison"
 
 
-def _cell(m: MetricValue, name: str, *, compact: bool = False) -> str:
-    if m.value is None:
-        return f"n/a (n={m.n})"
-    digits = 1 if name.endswith("_ms") else 3
-    ci_digits = 0 if compact and digits == 1 else (2 if compact else digits)
-    if m.ci_low is None or m.ci_high is None:
-        return f"{m.value:.{digits}f}"
-    return f"{m.value:.{digits}f} [{m.ci_low:.{ci_digits}f}, {m.ci_high:.{ci_digits}f}]"
+def _paired(metric: Metric, a: EvalRun, b: EvalRun) -> MetricValue | None:
+    """The paired difference A - B, or None when the runs are not over the same cases."""
+    if [r.id for r in a.results] != [r.id for r in b.results] or not a.results:
+        return None
+    return metric.paired(a.results, b.results)
 
 
-def compare_rows(runs: Mapping[str, EvalRun]) -> list[dict[str, object]]:
-    """One row per headline metric: name, per-run value/ci/n, and the first-minus-second delta."""
+def compare_rows(runs: Mapping[str, EvalRun]) -> list[dict[str, Any]]:
+    """One row per headline metric: name, per-run value/ci/n, the first-minus-second
+    delta and (same cases) its paired 95% interval ``delta_ci``."""
     labels = list(runs)
-    rows: list[dict[str, object]] = []
-    for name in HEADLINE_METRICS:
-        row: dict[str, object] = {"metric": name, "lower_is_better": name in LOWER_IS_BETTER}
-        values = []
-        for label in labels:
-            m = runs[label].aggregates.metrics.get(name, MetricValue(None, 0))
-            row[label] = m.to_dict()
-            values.append(m.value)
-        if len(values) == 2 and None not in values:
-            row["delta"] = values[0] - values[1]  # type: ignore[operator]
-        else:
-            row["delta"] = None
+    rows: list[dict[str, Any]] = []
+    for metric in QA_METRICS.headline:
+        row: dict[str, Any] = {"metric": metric.name, "lower_is_better": metric.lower_is_better}
+        values = [runs[label].aggregates.metrics.get(metric.name, MetricValue(None, 0))
+                  for label in labels]  # fmt: skip
+        row.update({label: m.to_dict() for label, m in zip(labels, values, strict=True)})
+        row["delta"] = row["delta_ci"] = None
+        if len(values) == 2 and values[0].value is not None and values[1].value is not None:
+            row["delta"] = values[0].value - values[1].value
+            paired = _paired(metric, runs[labels[0]], runs[labels[1]])
+            if paired is not None and paired.ci_low is not None:
+                row["delta_ci"] = [paired.ci_low, paired.ci_high]
         rows.append(row)
     return rows
 
 
-def render_compare_markdown(runs: Mapping[str, EvalRun], title: str = TITLE) -> str:
-    """A Markdown table: metric | run A (value [CI]) | run B | A - B."""
+def _delta_cells(metric: Metric, row: dict[str, Any], *, compact: bool = False) -> list[str]:
+    ci = row["delta_ci"]
+    interval = "" if ci is None else metric.interval(
+        MetricValue(row["delta"], 0, ci[0], ci[1]), compact=compact, signed=True
+    )  # fmt: skip
+    return [metric.delta(row["delta"]), interval]
+
+
+def _table(runs: Mapping[str, EvalRun], *, compact: bool) -> list[list[str]]:
+    """metric | per-run cells | (two runs) delta | paired interval."""
     labels = list(runs)
-    lines = [
-        f"# {title[:1].upper()}{title[1:]}",
-        "",
-        "Values with 95% intervals.",
-        "",
-        "| metric | "
-        + " | ".join(labels)
-        + (f" | {labels[0]} - {labels[1]} |" if len(labels) == 2 else " |"),
-        "|---|" + "---|" * len(labels) + ("---|" if len(labels) == 2 else ""),
-    ]
-    for name in HEADLINE_METRICS:
-        cells = [
-            _cell(runs[label].aggregates.metrics.get(name, MetricValue(None, 0)), name)
-            for label in labels
-        ]
-        line = f"| {name} | " + " | ".join(cells) + " |"
+    table = []
+    for row in compare_rows(runs):
+        metric = QA_METRICS[row["metric"]]
+        cells = [metric.cell(MetricValue.from_dict(row[label]), compact=compact)
+                 for label in labels]  # fmt: skip
         if len(labels) == 2:
-            a = runs[labels[0]].aggregates.metrics.get(name, MetricValue(None, 0)).value
-            b = runs[labels[1]].aggregates.metrics.get(name, MetricValue(None, 0)).value
-            digits = 1 if name.endswith("_ms") else 3
-            line += f" {a - b:+.{digits}f} |" if a is not None and b is not None else " n/a |"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+            cells += _delta_cells(metric, row, compact=compact)
+        table.append([metric.name, *cells])
+    return table
+
+
+def render_compare_markdown(runs: Mapping[str, EvalRun], title: str = TITLE) -> str:
+    """A Markdown table: metric | run A (value [CI]) | run B | A - B | paired CI."""
+    return render("compare.md", title=title, labels=list(runs), rows=_table(runs, compact=False))
 
 
 def write_compare(
@@ -87,17 +92,8 @@ def write_compare(
     md = out_dir / "compare.md"
     js = out_dir / "compare.json"
     md.write_text(render_compare_markdown(runs, title), encoding="utf-8")
-    js.write_text(
-        json.dumps(
-            {
-                "runs": {label: run.config for label, run in runs.items()},
-                "rows": compare_rows(runs),
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    data = {"runs": {label: run.config for label, run in runs.items()}, "rows": compare_rows(runs)}
+    js.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return {"compare_md": md, "compare_json": js}
 
 
@@ -110,15 +106,7 @@ def print_compare(runs: Mapping[str, EvalRun], console: Console, title: str = TI
         table.add_column(label, justify="right", no_wrap=True)
     if len(labels) == 2:
         table.add_column("diff", justify="right", no_wrap=True)
-    for row in compare_rows(runs):
-        name = str(row["metric"])
-        cells = [
-            _cell(MetricValue.from_dict(row[label]), name, compact=True)  # type: ignore[arg-type]
-            for label in labels
-        ]
-        if len(labels) == 2:
-            delta = row["delta"]
-            digits = 1 if name.endswith("_ms") else 3
-            cells.append("n/a" if delta is None else f"{delta:+.{digits}f}")  # type: ignore[str-format]
-        table.add_row(name, *cells)
+        table.add_column("paired CI", justify="right", no_wrap=True)
+    for cells in _table(runs, compact=True):
+        table.add_row(*cells)
     console.print(table)

@@ -28,26 +28,67 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ..errors import DatasetError
 from ..types import Document
 
-__all__ = ["EvalCase", "Evidence", "check_evidence", "dataset_hash", "load_dataset"]
+__all__ = [
+    "Aliases",
+    "EvalCase",
+    "Evidence",
+    "case_error",
+    "check_evidence",
+    "dataset_hash",
+    "load_dataset",
+    "parse_dataset",
+    "read_yaml",
+]
 
-_FIELDS = (
-    "id",
-    "turns",
-    "answerable",
-    "required_facts",
-    "must_not_contain",
-    "reference_answer",
-    "evidence",
-    "tags",
-)
+
+def _checked(ok: Any, message: str, *, list_or_none: bool = False) -> BeforeValidator:
+    """A before-validator: the raw value must pass ``ok`` (else ``message``, which the
+    error names with the field); ``list_or_none`` reads None as an empty list."""
+
+    def check(value: Any) -> Any:
+        if list_or_none and value is None:
+            value = []
+        if not ok(value):
+            raise ValueError(message)
+        return value
+
+    return BeforeValidator(check)
+
+
+def _str_list(message: str, *, non_empty: bool) -> BeforeValidator:
+    """A list of non-empty strings (None = empty; ``non_empty``: at least one)."""
+
+    def ok(value: Any) -> bool:
+        strings = all(isinstance(v, str) and v.strip() for v in value or ())
+        return isinstance(value, list) and (bool(value) or not non_empty) and strings
+
+    return _checked(ok, message, list_or_none=True)
+
+
+def _list(message: str) -> BeforeValidator:
+    return _checked(lambda v: isinstance(v, list), message, list_or_none=True)
+
+
+#: a fact or key point: a non-empty list of accepted aliases
+Aliases = Annotated[
+    tuple[str, ...], _str_list("must be a non-empty list of strings", non_empty=True)
+]
 
 
 class Evidence(BaseModel):
@@ -59,10 +100,21 @@ class Evidence(BaseModel):
             relevant when it contains it (so relevance survives re-chunking).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     doc_id: str
     quote: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, raw: Any) -> Any:
+        if (
+            not isinstance(raw, dict)
+            or set(raw) != {"doc_id", "quote"}
+            or not all(isinstance(raw[k], str) and raw[k].strip() for k in raw)
+        ):
+            raise ValueError("must be a mapping with non-empty 'doc_id' and 'quote'")
+        return raw
 
 
 class EvalCase(BaseModel):
@@ -77,105 +129,98 @@ class EvalCase(BaseModel):
         reference_answer: a short model answer (for token F1).
         evidence: where the answer is in the corpus.
         tags: free labels for per-tag scores (multi-turn, unanswerable, list, ...).
+
+    An answerable case needs facts and evidence; an unanswerable one has neither.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
-    turns: tuple[str, ...]
-    answerable: bool
-    required_facts: tuple[tuple[str, ...], ...] = ()
-    must_not_contain: tuple[str, ...] = ()
-    reference_answer: str = ""
-    evidence: tuple[Evidence, ...] = ()
-    tags: tuple[str, ...] = ()
+    id: Annotated[
+        str, _checked(lambda v: isinstance(v, str) and v.strip(), "must be a non-empty string")
+    ]
+    turns: Annotated[
+        tuple[str, ...],
+        _str_list("must be a non-empty list of non-empty strings", non_empty=True),
+    ]
+    answerable: Annotated[bool, _checked(lambda v: isinstance(v, bool), "must be true or false")]
+    required_facts: Annotated[
+        tuple[Aliases, ...], _list("must be a list of facts (each a list of aliases)")
+    ] = ()
+    must_not_contain: Annotated[
+        tuple[str, ...], _str_list("must be a list of non-empty strings", non_empty=False)
+    ] = ()
+    reference_answer: Annotated[str, _checked(lambda v: isinstance(v, str), "must be a string")] = (
+        ""
+    )
+    evidence: Annotated[tuple[Evidence, ...], _list("must be a list of {doc_id, quote}")] = ()
+    tags: Annotated[
+        tuple[str, ...], _str_list("must be a list of non-empty strings", non_empty=False)
+    ] = ()
+
+    @model_validator(mode="after")
+    def _answerable_has_facts_and_evidence(self) -> EvalCase:
+        for field in ("required_facts", "evidence"):
+            if self.answerable and not getattr(self, field):
+                raise _rule(field, "must not be empty for an answerable case")
+            if not self.answerable and getattr(self, field):
+                raise _rule(field, "must be empty for an unanswerable case")
+        return self
 
     @property
     def question(self) -> str:
         """The question that is scored (the last turn)."""
         return self.turns[-1]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The case as it is written in a dataset file (lists, not tuples)."""
+        return _CASE.dump_python(self, mode="json")
 
-def _is_str_list(value: Any, *, non_empty: bool) -> bool:
-    return (
-        isinstance(value, list)
-        and (bool(value) or not non_empty)
-        and all(isinstance(v, str) and v.strip() for v in value)
-    )
+    @classmethod
+    def from_dict(cls, data: Any) -> EvalCase:
+        """Validate one raw case (pydantic ValidationError on bad input)."""
+        return _CASE.validate_python(data)
 
 
-def _validate_case(raw: Any, index: int) -> EvalCase:
-    """Check one raw case; raise DatasetError naming the case and the field."""
-    if not isinstance(raw, dict):
-        raise DatasetError(f"case #{index}: must be a mapping, got {type(raw).__name__}")
-    case_id = raw.get("id")
-    if not isinstance(case_id, str) or not case_id.strip():
-        raise DatasetError(f"case #{index}: field 'id' must be a non-empty string")
-    where = f"case {case_id!r}"
+_CASE: TypeAdapter[EvalCase] = TypeAdapter(EvalCase)
+_FIELDS = tuple(EvalCase.model_fields)
 
-    def fail(field: str, message: str) -> DatasetError:
-        return DatasetError(f"{where}: field {field} {message}")
 
-    unknown = sorted(set(raw) - set(_FIELDS))
+def _rule(field: str, message: str) -> PydanticCustomError:
+    """A cross-field rule's error, located at ``field`` (pydantic locates it at the model)."""
+    return PydanticCustomError("case_rule", message, {"field": field})
+
+
+def _location(loc: Sequence[int | str]) -> str:
+    """``('required_facts', 1)`` -> ``'required_facts'[1]``; ``('evidence', 0, 'quote')``
+    -> ``'evidence'[0].quote``."""
+    parts = [f"'{loc[0]}'"]
+    parts += [f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:]]
+    return "".join(parts)
+
+
+def case_error(exc: ValidationError, raw: Any, index: int, fields: Sequence[str] = _FIELDS) -> str:
+    """One readable message for a case's validation errors: the case and the field
+    (``fields``: the allowed field names, listed for an unknown one)."""
+    errors = exc.errors()
+    case_id = raw.get("id") if isinstance(raw, dict) else None
+    valid_id = isinstance(case_id, str) and case_id.strip() and errors[0]["loc"] != ("id",)
+    where = f"case {case_id!r}" if valid_id else f"case #{index}"
+    unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden"
+                     and len(e["loc"]) == 1)  # fmt: skip
     if unknown:
-        raise DatasetError(f"{where}: unknown field(s) {unknown}; allowed: {list(_FIELDS)}")
-    for name in ("turns", "answerable"):
-        if name not in raw:
-            raise fail(f"'{name}'", "is required")
-    if not _is_str_list(raw["turns"], non_empty=True):
-        raise fail("'turns'", "must be a non-empty list of non-empty strings")
-    if not isinstance(raw["answerable"], bool):
-        raise fail("'answerable'", "must be true or false")
-    answerable: bool = raw["answerable"]
-
-    facts = raw.get("required_facts", []) or []
-    if not isinstance(facts, list):
-        raise fail("'required_facts'", "must be a list of facts (each a list of aliases)")
-    for i, fact in enumerate(facts):
-        if not _is_str_list(fact, non_empty=True):
-            raise fail(f"'required_facts'[{i}]", "must be a non-empty list of strings")
-    for name in ("must_not_contain", "tags"):
-        value = raw.get(name, []) or []
-        if not _is_str_list(value, non_empty=False):
-            raise fail(f"'{name}'", "must be a list of non-empty strings")
-    reference = raw.get("reference_answer", "")
-    if not isinstance(reference, str):
-        raise fail("'reference_answer'", "must be a string")
-
-    evidence = raw.get("evidence", []) or []
-    if not isinstance(evidence, list):
-        raise fail("'evidence'", "must be a list of {doc_id, quote}")
-    for i, item in enumerate(evidence):
-        if (
-            not isinstance(item, dict)
-            or set(item) != {"doc_id", "quote"}
-            or not all(isinstance(item[k], str) and item[k].strip() for k in item)
-        ):
-            raise fail(f"'evidence'[{i}]", "must be a mapping with non-empty 'doc_id' and 'quote'")
-
-    if answerable and not facts:
-        raise fail("'required_facts'", "must not be empty for an answerable case")
-    if answerable and not evidence:
-        raise fail("'evidence'", "must not be empty for an answerable case")
-    if not answerable and facts:
-        raise fail("'required_facts'", "must be empty for an unanswerable case")
-    if not answerable and evidence:
-        raise fail("'evidence'", "must be empty for an unanswerable case")
-
-    return EvalCase(
-        id=case_id,
-        turns=tuple(raw["turns"]),
-        answerable=answerable,
-        required_facts=tuple(tuple(f) for f in facts),
-        must_not_contain=tuple(raw.get("must_not_contain", []) or []),
-        reference_answer=reference,
-        evidence=tuple(Evidence(doc_id=e["doc_id"], quote=e["quote"]) for e in evidence),
-        tags=tuple(raw.get("tags", []) or []),
-    )
+        return f"{where}: unknown field(s) {unknown}; allowed: {list(fields)}"
+    err = errors[0]
+    if err["type"] == "model_type":
+        return f"{where}: must be a mapping, got {type(raw).__name__}"
+    field = _location((err["ctx"]["field"],) if err["type"] == "case_rule" else err["loc"])
+    message = "is required" if err["type"] == "missing" else err["msg"]
+    message = message.removeprefix("Value error, ")
+    return f"{where}: field {field} {message[:1].lower()}{message[1:]}"
 
 
 def parse_dataset(data: Any, *, source: str = "dataset") -> list[EvalCase]:
-    """Validate an already-parsed dataset mapping (``{"version": 1, "cases": [...]}``)."""
+    """Validate an already-parsed dataset mapping (``{"version": 1, "cases": [...]}``);
+    DatasetError names the source (file), the case and the field."""
     if not isinstance(data, dict):
         raise DatasetError(f"{source}: top level must be a mapping with 'version' and 'cases'")
     if data.get("version") != 1:
@@ -186,27 +231,38 @@ def parse_dataset(data: Any, *, source: str = "dataset") -> list[EvalCase]:
     cases: list[EvalCase] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_cases):
-        case = _validate_case(raw, index)
+        try:
+            case = EvalCase.from_dict(raw)
+        except ValidationError as exc:
+            raise DatasetError(f"{source}: {case_error(exc, raw, index)}") from None
         if case.id in seen:
             raise DatasetError(
-                f"case {case.id!r}: field 'id' is duplicated (cases #{seen[case.id]} and #{index})"
+                f"{source}: case {case.id!r}: field 'id' is duplicated "
+                f"(cases #{seen[case.id]} and #{index})"
             )
         seen[case.id] = index
         cases.append(case)
     return cases
 
 
+def read_yaml(path: Path, *, error: type[Exception], cannot_read: str, where: str) -> Any:
+    """The parsed YAML of ``path``; ``error`` (a BriefingError type) names the file:
+    ``"<cannot_read>: <reason>"`` or ``"<where>: not valid YAML: <detail>"``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{cannot_read}: {exc.strerror or exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise error(f"{where}: not valid YAML: {exc}") from exc
+
+
 def load_dataset(path: Path) -> list[EvalCase]:
     """Read and validate a YAML (or JSON) dataset file; DatasetError names the culprit."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DatasetError(f"cannot read dataset {path}: {exc.strerror or exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DatasetError(f"{path}: not valid YAML: {exc}") from exc
+    data = read_yaml(
+        path, error=DatasetError, cannot_read=f"cannot read dataset {path}", where=str(path)
+    )
     return parse_dataset(data, source=str(path))
 
 

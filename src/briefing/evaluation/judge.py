@@ -10,9 +10,13 @@ Verdicts are cached by the sha256 of model name + prompt in
 ``data_dir/judge-cache.jsonl``, so re-running an unchanged eval costs no requests and
 gives the same numbers.
 
+The judge talks to the model through one injected function, ``ask(messages) -> reply
+text`` (the front end wires it to the configured chat model, see
+``commands/eval_cmds.make_judge``), so this layer imports no answer backend.
+
 Usage::
 
-    judge = LLMJudge.from_settings(settings)          # needs backend openai or ollama
+    judge = LLMJudge(ask, settings.data_dir / "judge-cache.jsonl", model_name="openai:m")
     run = run_eval(assistant, cases, judge=judge)
 """
 
@@ -20,19 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..errors import ConfigError
 from ..types import Answer, Passage
 
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
+__all__ = ["JUDGE_SYSTEM", "Ask", "LLMJudge", "judge_prompt", "parse_verdict"]
 
-    from ..config import Settings
-
-__all__ = ["JUDGE_SYSTEM", "LLMJudge", "judge_prompt", "parse_verdict"]
+#: one chat call: ``[("system", text), ("human", text)]`` -> the reply's text
+Ask = Callable[[list[tuple[str, str]]], str]
 
 JUDGE_SYSTEM = (
     "You check whether a claim is supported by source passages. Use only the passages; "
@@ -60,47 +61,20 @@ def parse_verdict(reply: str) -> bool | None:
 
 
 class LLMJudge:
-    """Claim-level faithfulness with a LangChain chat model and a JSONL verdict cache.
+    """Claim-level faithfulness through a chat call, with a JSONL verdict cache.
 
     Args:
-        chat_model: any LangChain chat model; use temperature 0.
+        ask: one chat call (messages -> reply text) at temperature 0.
         cache_path: the JSONL cache file (created on first write).
         model_name: part of the cache key, so another model never reuses verdicts.
-        backend: the backend name used in error messages.
     """
 
-    def __init__(
-        self,
-        chat_model: BaseChatModel,
-        cache_path: Path,
-        *,
-        model_name: str,
-        backend: str = "openai",
-    ) -> None:
-        self.chat_model = chat_model
+    def __init__(self, ask: Ask, cache_path: Path, *, model_name: str) -> None:
+        self.ask = ask
         self.cache_path = Path(cache_path)
         self.model_name = model_name
-        self.backend = backend
         self.requests = 0
         self._cache: dict[str, dict[str, Any]] | None = None
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LLMJudge:
-        """The judge over the configured LLM backend, at temperature 0."""
-        if settings.backend == "offline":
-            raise ConfigError(
-                "--judge needs an LLM backend: set backend to 'openai' or 'ollama' "
-                "(--backend, env BRIEFING_BACKEND) with llm_base_url / llm_model"
-            )
-        from ..llm import make_chat_model
-
-        model = make_chat_model(settings.model_copy(update={"llm_temperature": 0.0}))
-        return cls(
-            model,
-            settings.data_dir / "judge-cache.jsonl",
-            model_name=f"{settings.backend}:{settings.llm_model}",
-            backend=settings.backend,
-        )
 
     def _load_cache(self) -> dict[str, dict[str, Any]]:
         if self._cache is None:
@@ -119,21 +93,13 @@ class LLMJudge:
 
     def verdict(self, claim: str, passages: Sequence[str]) -> tuple[bool | None, bool]:
         """(verdict, from_cache) for one claim."""
-        from ..llm import call_chat_model, endpoint_of
-
         prompt = judge_prompt(claim, passages)
         key = self._key(prompt)
         cache = self._load_cache()
         if key in cache:
             return cache[key]["verdict"], True
-        messages = [("system", JUDGE_SYSTEM), ("human", prompt)]
-        reply = call_chat_model(
-            self.backend,
-            endpoint_of(self.chat_model),
-            lambda: self.chat_model.invoke(messages),
-        )
+        raw = self.ask([("system", JUDGE_SYSTEM), ("human", prompt)])
         self.requests += 1
-        raw = str(reply.text)
         entry = {"key": key, "model": self.model_name, "verdict": parse_verdict(raw), "raw": raw}
         cache[key] = entry
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,12 +24,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from .aggregate import HEADLINE_METRICS, LOWER_IS_BETTER, STAGES
 from .baseline import Delta
+from .context import delta_cell, report_context
 from .dataset import dataset_hash
 from .html_report import render_html
+from .qa_metrics import QA_METRICS
 from .runner import EvalRun
 from .stats import MetricValue
+from .templating import render
 
 __all__ = [
     "corpus_hash",
@@ -114,91 +116,9 @@ def run_to_dict(run: EvalRun, deltas: Sequence[Delta] = ()) -> dict[str, Any]:
     return data
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
-
-
-def _ci(m: MetricValue, digits: int = 3) -> str:
-    if m.value is None or m.ci_low is None or m.ci_high is None:
-        return ""
-    return f"[{m.ci_low:.{digits}f}, {m.ci_high:.{digits}f}]"
-
-
-def _digits(name: str) -> int:
-    return 1 if name.endswith("_ms") else 3
-
-
-def _delta_cell(d: Delta) -> str:
-    if d.delta is None:
-        return "n/a"
-    mark = " *" if d.beyond_ci else ""
-    return f"{d.delta:+.{_digits(d.name)}f}{mark}"
-
-
 def render_markdown(run: EvalRun, deltas: Sequence[Delta] = (), max_misses: int = 40) -> str:
     """summary.md: headline table, counts, latency, per-tag scores, misses."""
-    agg = run.aggregates
-    cfg = run.config
-    by_name = {d.name: d for d in deltas}
-    lines = [
-        f"# Evaluation run {run.started_at}",
-        "",
-        f"- backend: `{cfg.get('backend')}`, retriever: `{cfg.get('retriever')}`, "
-        f"k = {cfg.get('k')}, judge: {cfg.get('judge')}",
-        f"- dataset: `{cfg.get('dataset', '?')}` ({agg.counts.get('cases', 0)} cases), "
-        f"corpus hash `{str(cfg.get('corpus_hash'))[:12]}`, "
-        f"git `{str(cfg.get('git_revision'))[:12]}`",
-        f"- wall time: {run.seconds:.1f} s",
-        f"- support check: {cfg.get('support_rule', '')}",
-        f"- {cfg.get('retrieval_method', '')}",
-        "",
-        "## Headline metrics",
-        "",
-        "| metric | value | 95% CI | n |" + (" baseline | delta |" if deltas else ""),
-        "|---|---|---|---|" + ("---|---|" if deltas else ""),
-    ]
-    for name in HEADLINE_METRICS:
-        m = agg.metrics.get(name, MetricValue(None, 0))
-        arrow = " (lower is better)" if name in LOWER_IS_BETTER else ""
-        row = (
-            f"| {name}{arrow} | {_fmt(m.value, _digits(name))} | {_ci(m, _digits(name))} | {m.n} |"
-        )
-        if deltas:
-            d = by_name.get(name)
-            row += f" {_fmt(d.baseline, _digits(name))} | {_delta_cell(d)} |" if d else " | |"
-        lines.append(row)
-    if deltas:
-        lines += ["", "`*` = the baseline value lies outside this run's 95% interval."]
-    lines += ["", "## Counts", "", "| count | n |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in agg.counts.items()]
-    ab = agg.metrics
-    lines += [
-        "",
-        f"Abstention precision {ab['abstention_precision'].format()}, "
-        f"recall {ab['abstention_recall'].format()} (positive = abstained).",
-    ]
-    if "judge_faithfulness" in ab:
-        lines.append(f"LLM-judge claim faithfulness: {ab['judge_faithfulness'].format()}.")
-    lines += ["", "## Latency (ms, every turn asked)", "", "| stage | p50 | p95 | n |"]
-    lines.append("|---|---|---|---|")
-    for stage in STAGES:
-        p50 = ab[f"latency_{stage}_p50_ms"]
-        p95 = ab[f"latency_{stage}_p95_ms"]
-        lines.append(f"| {stage} | {_fmt(p50.value, 1)} | {_fmt(p95.value, 1)} | {p50.n} |")
-    if agg.per_tag:
-        names = list(next(iter(agg.per_tag.values())))
-        lines += ["", "## Per tag (mean, n)", "", "| tag | " + " | ".join(names) + " |"]
-        lines.append("|---|" + "---|" * len(names))
-        for tag, values in agg.per_tag.items():
-            cells = [f"{_fmt(values[n].value)} ({values[n].n})" for n in names]
-            lines.append(f"| {tag} | " + " | ".join(cells) + " |")
-    misses = [r for r in run.results if r.why]
-    lines += ["", f"## Misses ({len(misses)} of {len(run.results)} cases)", ""]
-    for r in misses[:max_misses]:
-        lines.append(f"- **{r.id}**: " + "; ".join(r.why))
-    if len(misses) > max_misses:
-        lines.append(f"- ... {len(misses) - max_misses} more in cases.jsonl")
-    return "\n".join(lines) + "\n"
+    return render("summary.md", max_misses=max_misses, **report_context(run, deltas))
 
 
 def write_report(run: EvalRun, out_dir: Path, deltas: Sequence[Delta] = ()) -> dict[str, Path]:
@@ -233,17 +153,14 @@ def print_summary(run: EvalRun, console: Console, deltas: Sequence[Delta] = ()) 
         table.add_column("baseline", justify="right")
         table.add_column("delta", justify="right")
     by_name = {d.name: d for d in deltas}
-    for name in HEADLINE_METRICS:
-        m = run.aggregates.metrics.get(name, MetricValue(None, 0))
-        row = [name, _fmt(m.value, _digits(name)), _ci(m, _digits(name)), str(m.n)]
+    for m in QA_METRICS.headline:
+        v = run.aggregates.metrics.get(m.name, MetricValue(None, 0))
+        row = [m.name, m.value(v.value), m.interval(v), str(v.n)]
         if deltas:
-            d = by_name.get(name)
+            d = by_name.get(m.name)
             style = "" if not d or d.better is None else ("green" if d.better else "red")
-            cell = _delta_cell(d) if d else ""
-            row += [
-                _fmt(d.baseline, _digits(name)) if d else "",
-                f"[{style}]{cell}[/]" if style else cell,
-            ]
+            cell = delta_cell(m, d) if d else ""
+            row += [m.value(d.baseline) if d else "", f"[{style}]{cell}[/]" if style else cell]
         table.add_row(*row)
     console.print(table)
     c = run.aggregates.counts

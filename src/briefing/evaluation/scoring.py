@@ -1,14 +1,9 @@
 """Score one case: the per-case record written to ``cases.jsonl``.
 
 Pure: takes the gold case, the final Answer and the passages used for the retrieval
-metrics; no assistant, no I/O. Which cases count for which metric:
-
-- key-fact recall, all-facts accuracy, token F1, hit@k, recall@k, MRR: answerable
-  cases only (None on unanswerable ones); an over-refusal scores 0 on the answer
-  metrics (its retrieval metrics are still measured).
-- first sentence answers: answerable cases that were answered (not abstained).
-- forbidden content and abstention correctness: every case.
-- citation precision / recall: every answer that did not abstain.
+metrics; no assistant, no I/O. The per-case scores are those of the registry
+:data:`~briefing.evaluation.qa_metrics.QA_METRICS` (which cases count for which metric
+is in that module's docstring); this module adds a "why" for every miss.
 """
 
 from __future__ import annotations
@@ -18,25 +13,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..types import Answer, Passage
-from . import metrics
 from .dataset import EvalCase
+from .qa_metrics import QA_METRICS, CaseView
 
 __all__ = ["CASE_METRICS", "CaseResult", "score_case"]
 
 #: per-case score names (each a float in 0..1 or None when the case does not count)
-CASE_METRICS = (
-    "key_fact_recall",
-    "all_facts_accuracy",
-    "first_sentence_answers",
-    "token_f1",
-    "forbidden",
-    "citation_precision",
-    "citation_recall",
-    "abstention_correct",
-    "hit_at_k",
-    "recall_at_k",
-    "mrr",
-)
+CASE_METRICS = tuple(m.case_key for m in QA_METRICS.per_case())
 
 
 @dataclass(slots=True)
@@ -83,6 +66,27 @@ class CaseResult:
         return cls(**data)
 
 
+def _why(view: CaseView, scores: dict[str, float | None]) -> list[str]:
+    """A reason for every miss, in the order a reader checks them."""
+    why: list[str] = []
+    case, answer = view.case, view.answer
+    if case.answerable:
+        if scores["hit_at_k"] == 0.0:
+            why.append(f"no evidence passage in the top {view.k} retrieved")
+        if answer.abstained:
+            why.append("over-refusal: abstained on an answerable question")
+        else:
+            why.extend(f"missing fact: {aliases}" for aliases in view.missing)
+            if scores["first_sentence_answers"] == 0.0:
+                why.append("the first statement holds no required fact")
+    elif not answer.abstained:
+        why.append("answered an unanswerable question")
+    why.extend(f"forbidden content: {item!r}" for item in view.forbidden)
+    if view.citations is not None:
+        why.extend(view.citations.why)
+    return why
+
+
 def score_case(
     case: EvalCase,
     answer: Answer,
@@ -92,69 +96,24 @@ def score_case(
     timings: Sequence[dict[str, float]] = (),
 ) -> CaseResult:
     """Score the final answer of ``case`` and the ranked ``passages`` (top ``k`` used)."""
-    why: list[str] = []
-    scores: dict[str, float | None] = dict.fromkeys(CASE_METRICS)
-    text = answer.text
-
-    evidence = [(e.doc_id, e.quote) for e in case.evidence]
-    chunks = [p.chunk for p in passages]
-    missing: list[list[str]] = []
-    if case.answerable:
-        scores["hit_at_k"] = metrics.hit_at_k(chunks, evidence, k)
-        scores["recall_at_k"] = metrics.recall_at_k(chunks, evidence, k)
-        scores["mrr"] = metrics.mrr(chunks, evidence)
-        if scores["hit_at_k"] == 0.0:
-            why.append(f"no evidence passage in the top {k} retrieved")
-        if answer.abstained:
-            why.append("over-refusal: abstained on an answerable question")
-            missing = [list(f) for f in case.required_facts]
-            scores["key_fact_recall"] = 0.0
-            scores["all_facts_accuracy"] = 0.0
-            scores["token_f1"] = 0.0 if case.reference_answer.strip() else None
-        else:
-            missing = metrics.missing_facts(text, case.required_facts)
-            scores["key_fact_recall"] = metrics.key_fact_recall(text, case.required_facts)
-            scores["all_facts_accuracy"] = 0.0 if missing else 1.0
-            scores["token_f1"] = metrics.token_f1(text, case.reference_answer)
-            why.extend(f"missing fact: {aliases}" for aliases in missing)
-            lead = metrics.first_statement_answers(answer, case.required_facts)
-            scores["first_sentence_answers"] = lead
-            if lead == 0.0:
-                why.append("the first statement holds no required fact")
-    elif not answer.abstained:
-        why.append("answered an unanswerable question")
-
-    forbidden = metrics.forbidden_hits(text, case.must_not_contain)
-    scores["forbidden"] = 1.0 if forbidden else 0.0
-    why.extend(f"forbidden content: {item!r}" for item in forbidden)
-    scores["abstention_correct"] = 1.0 if answer.abstained != case.answerable else 0.0
-
-    n_statements = n_citations = 0
-    if not answer.abstained:
-        cit = metrics.citation_scores(answer)
-        if cit.statements == 0:
-            # An answer with text but no statements cannot be checked: it cites nothing.
-            cit = metrics.CitationScores(0.0, 0.0, 0, 0, ("answer has no cited statements",))
-        scores["citation_recall"] = cit.recall
-        scores["citation_precision"] = cit.precision
-        n_statements, n_citations = cit.statements, cit.citations
-        why.extend(cit.why)
-
+    view = CaseView(case, answer, [p.chunk for p in passages], k)
+    scores = QA_METRICS.score(view)
+    cit = view.citations
     return CaseResult(
         id=case.id,
         tags=list(case.tags),
         answerable=case.answerable,
         turns=list(case.turns),
-        answer=text,
+        answer=answer.text,
         standalone_question=answer.standalone_question,
         abstained=answer.abstained,
         reason=answer.reason,
         scores=scores,
-        missing_facts=missing,
-        forbidden_found=forbidden,
+        missing_facts=view.missing if case.answerable else [],
+        forbidden_found=view.forbidden,
         retrieved=[f"{p.chunk.doc_id}:{p.chunk.id}" for p in passages[:k]],
-        statements=n_statements,
-        citations=n_citations,
+        statements=cit.statements if cit else 0,
+        citations=cit.citations if cit else 0,
         timings_ms=[dict(t) for t in timings],
-        why=why,
+        why=_why(view, scores),
     )
