@@ -44,6 +44,19 @@ def test_answer_cites_exact_spans_of_its_documents(assistant, doc_texts) -> None
     json.dumps(answer.to_dict())  # serialisable
 
 
+def test_answer_carries_the_passages_it_was_built_from(assistant) -> None:
+    """The eval runner scores retrieval on ``answer.passages`` instead of retrieving again."""
+    chat = assistant.conversation()
+    chat.ask("What did China's Announcement No. 70 suspend?")
+    follow = chat.ask("Until when?")
+    again = assistant.retrieve(follow.standalone_question)
+    assert len(follow.passages) == assistant.settings.top_k
+    assert [p.chunk.id for p in follow.passages] == [p.chunk.id for p in again]
+    data = follow.to_dict()
+    assert "passages" not in data and data["citations"]  # the web /ask and --json payload
+    json.dumps(data)
+
+
 def test_out_of_scope_question_abstains_with_nearest_sources(assistant) -> None:
     answer = assistant.ask("What is the capital of France?")
     assert answer.abstained

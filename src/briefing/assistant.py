@@ -308,7 +308,13 @@ class Assistant:
         assert final is not None, "answerer produced no final Answer"
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
-        yield replace(final, question=question, standalone_question=standalone, timings_ms=timings)
+        yield replace(
+            final,
+            question=question,
+            standalone_question=standalone,
+            timings_ms=timings,
+            passages=tuple(passages),
+        )
 
     # -- briefings ---------------------------------------------------------------------
     def brief(

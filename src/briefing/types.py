@@ -9,7 +9,7 @@ All records are plain frozen dataclasses; ``to_dict()`` gives JSON-serialisable 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -201,6 +201,9 @@ class Answer:
         timings_ms: per stage: rewrite, retrieve, answer, total.
         briefing: the Briefing when the question asked for one ("summarize ...",
             "timeline of ..."); its points are the statements. None otherwise.
+        passages: the ranked passages the answerer received (retrieved for
+            ``standalone_question``); empty for a briefing. The evidence record for
+            scoring and debugging; ``to_dict`` leaves it out (front ends show citations).
     """
 
     question: str
@@ -214,9 +217,13 @@ class Answer:
     backend: str = "offline"
     timings_ms: dict[str, float] = field(default_factory=dict)
     briefing: Briefing | None = None
+    passages: tuple[Passage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The answer as JSON-ready data (web ``/ask``, ``briefing ask --json``), without
+        ``passages``: whole chunk texts would swamp the payload the citations describe."""
+        data = asdict(replace(self, passages=()))
+        del data["passages"]
         if self.briefing is not None:
             data["briefing"] = self.briefing.to_dict()
         return data

@@ -46,6 +46,7 @@ class ScriptedConversation:
             abstained=template.abstained,
             reason=template.reason,
             timings_ms=dict(template.timings_ms),
+            passages=tuple(self.assistant.retrieve(standalone, k=self.assistant.settings.top_k)),
         )
         self.history.append(Turn(question, answer))
         return answer

@@ -324,7 +324,7 @@ def test_reliability_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         rows.append(Row("10", "upload named in Chinese", message, message == "accepted"))
 
         # --- 6: hostile questions through /ask -------------------------------------------
-        from briefing.web.feedback import FeedbackStore
+        from briefing.feedback import FeedbackStore
         from briefing.web.session import ChatHandlers, ChatState
 
         handlers = ChatHandlers(assistant, FeedbackStore(tmp_path / "feedback.jsonl"))

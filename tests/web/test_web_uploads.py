@@ -12,9 +12,9 @@ import pytest
 from briefing.assistant import Assistant
 from briefing.config import Settings
 from briefing.errors import UploadError
+from briefing.feedback import FeedbackStore
 from briefing.index.uploads import safe_filename
 from briefing.web.app import build_app
-from briefing.web.feedback import FeedbackStore
 from briefing.web.login import LoginGuard
 from briefing.web.session import ChatHandlers
 

@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Turn thumbs-down answers into draft evaluation cases (dataset.yaml schema)."""
         from ..config import load_settings
-        from ..web.feedback import FeedbackStore, export_yaml
+        from ..feedback import FeedbackStore, export_yaml
 
         try:
             settings = load_settings(data_dir=data_dir)

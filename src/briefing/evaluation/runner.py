@@ -3,11 +3,10 @@
 The runner is a thin loop over the public facade: for each case a fresh
 ``assistant.conversation()`` asks every turn in order, and the last answer is scored.
 
-Retrieval metrics are measured on ``assistant.retrieve(answer.standalone_question,
-k=settings.top_k)``: the same query (after follow-up rewriting) and the same k the
-answerer received, ranked, without a second rewrite. This scores the retriever the
-answer was built from, and for an abstention it still shows whether the evidence was
-reachable.
+Retrieval metrics are measured on ``answer.passages``: the ranked passages the
+answerer received for the standalone question (after follow-up rewriting, k =
+settings.top_k), without a second retrieval. This scores the retriever the answer was
+built from, and for an abstention it still shows whether the evidence was reachable.
 
 Usage::
 
@@ -36,7 +35,8 @@ from .scoring import CaseResult, score_case
 __all__ = ["RETRIEVAL_METHOD", "EvalRun", "Judge", "run_eval", "settings_summary"]
 
 RETRIEVAL_METHOD = (
-    "retrieval metrics on assistant.retrieve(answer.standalone_question, k=settings.top_k); "
+    "retrieval metrics on answer.passages (retrieved for answer.standalone_question, "
+    "k=settings.top_k); "
     "a chunk is relevant when its doc_id matches an evidence item and its text contains the "
     "evidence quote (case and whitespace normalised)"
 )
@@ -141,7 +141,7 @@ def run_eval(
             answer = chat.ask(question)
             timings.append(dict(answer.timings_ms))
         assert answer is not None  # the dataset schema guarantees at least one turn
-        passages = assistant.retrieve(answer.standalone_question, k=k)
+        passages = list(answer.passages)
         result = score_case(case, answer, passages, k=k, timings=timings)
         if judge is not None and not answer.abstained:
             result.judge = judge.assess(answer, passages)

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from ..config import Settings
+from ..feedback import FeedbackStore
 from ..index.uploads import UPLOAD_TYPES as ACCEPTED_UPLOADS
 from . import formatting as fmt
-from .feedback import FeedbackStore
 from .login import LoginGuard
 from .session import ChatBackend, ChatHandlers, ChatState
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import BriefingError, QuestionError
+from ..feedback import FeedbackRecord, FeedbackStore, Rating
 from ..index.uploads import UPLOAD_TYPES, UploadJob
 from ..types import Answer, AnswerDelta, Citation, DocumentInfo, Turn
 from . import formatting as fmt
-from .feedback import FeedbackRecord, FeedbackStore, Rating
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
