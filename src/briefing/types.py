@@ -248,6 +248,26 @@ class Turn:
     answer: Answer
 
 
+@dataclass(slots=True)
+class History:
+    """The answered exchanges of one conversation, oldest first: the context a
+    follow-up is rewritten with. Used by ``Conversation`` and each web session.
+
+    Fields:
+        turns: one Turn per answer, under the question as the answer records it.
+    """
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def add(self, answer: Answer) -> int:
+        """Record ``answer`` as the next turn; its 1-based turn number."""
+        self.turns.append(Turn(question=answer.question, answer=answer))
+        return len(self.turns)
+
+    def clear(self) -> None:
+        self.turns.clear()
+
+
 @dataclass(frozen=True, slots=True)
 class IngestReport:
     """What an ingest did.

@@ -91,7 +91,7 @@ def make_chat_model(settings: Settings, *, max_retries: int = 0) -> BaseChatMode
     """The LangChain chat model for ``settings.backend`` ("openai" or "ollama").
 
     Building the model does no network I/O; the first request does. The read timeout is
-    ``settings.llm_timeout_s``, the connect timeout at most 10 s. ``max_retries`` is the
+    ``settings.llm.timeout_s``, the connect timeout at most 10 s. ``max_retries`` is the
     OpenAI client's own retry count, 0 by default: :func:`call_chat_model` retries instead,
     and unlike the client it does not retry after a read timeout.
     """
@@ -104,23 +104,23 @@ def make_chat_model(settings: Settings, *, max_retries: int = 0) -> BaseChatMode
         )
     cls = _chat_class(backend)
     timeout = httpx.Timeout(
-        settings.llm_timeout_s, connect=min(_CONNECT_SECONDS, settings.llm_timeout_s)
+        settings.llm.timeout_s, connect=min(_CONNECT_SECONDS, settings.llm.timeout_s)
     )
     if backend == "openai":
         return cls(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key,
-            temperature=settings.llm_temperature,
+            model=settings.llm.model,
+            base_url=settings.llm.base_url,
+            api_key=settings.llm.api_key,
+            temperature=settings.llm.temperature,
             timeout=timeout,
             max_retries=max_retries,
             # OpenAI-compatible servers speak Chat Completions, not the Responses API.
             use_responses_api=False,
         )
     return cls(
-        model=settings.llm_model,
-        base_url=settings.ollama_base_url,
-        temperature=settings.llm_temperature,
+        model=settings.llm.model,
+        base_url=settings.llm.ollama_base_url,
+        temperature=settings.llm.temperature,
         client_kwargs={"timeout": timeout},
     )
 
@@ -197,17 +197,17 @@ class LLMAnswerer:
         if embeddings is None:
             from ..index.embeddings import LazyEmbeddings
 
-            embeddings = LazyEmbeddings(settings, threads=settings.query_threads)
+            embeddings = LazyEmbeddings(settings, threads=settings.embedding.query_threads)
         model = chat_model if chat_model is not None else make_chat_model(settings)
         return cls(
             model,
             name=settings.backend,
-            flag_unsupported=settings.llm_flag_unsupported,
-            max_words=settings.max_answer_words,
+            flag_unsupported=settings.llm.flag_unsupported,
+            max_words=settings.answer.max_words,
             relevance=FeatureRelevance(embeddings),
-            min_relevance=settings.llm_min_relevance,
-            retry=RetryPolicy(settings.llm_max_retries, on_timeout=settings.llm_retry_on_timeout),
-            timeout_s=settings.llm_timeout_s,
+            min_relevance=settings.llm.min_relevance,
+            retry=RetryPolicy(settings.llm.max_retries, on_timeout=settings.llm.retry_on_timeout),
+            timeout_s=settings.llm.timeout_s,
         )
 
     def _no_passages(self, question: str) -> Answer:

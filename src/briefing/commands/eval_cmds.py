@@ -223,12 +223,12 @@ def _run(
     the_judge = LLMJudge.from_settings(settings) if judge else None
 
     out_dir = out or default_out_dir()
-    retrievers = ("hybrid", "dense") if compare else (settings.retriever,)
+    retrievers = ("hybrid", "dense") if compare else (settings.retrieval.mode,)
     # One run writes straight into out_dir; several get a folder each (<split>[/<retriever>]).
     nested = len(retrievers) * len(cases_by_label) > 1
     runs = {}
     for retriever_name in retrievers:
-        variant = settings.model_copy(update={"retriever": retriever_name})
+        variant = settings.updated(retriever=retriever_name)
         assistant = Assistant(variant)
         try:
             for label, cases in cases_by_label.items():
@@ -266,7 +266,7 @@ def _run(
             typer.echo(f"FAIL [{brun.label}] {failure.message}", err=True)
             failed = True
     for name, run in runs.items():
-        if compare and not name.endswith(f"/{settings.retriever}"):
+        if compare and not name.endswith(f"/{settings.retrieval.mode}"):
             continue  # in --compare mode the gate applies to the configured retriever
         label = run.config["split"]
         gate = {**gates.get(label, gates.get("", {})), **extra_gate}

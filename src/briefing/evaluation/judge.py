@@ -94,11 +94,11 @@ class LLMJudge:
             )
         from ..answering.llm import make_chat_model
 
-        model = make_chat_model(settings.model_copy(update={"llm_temperature": 0.0}))
+        model = make_chat_model(settings.updated(llm_temperature=0.0))
         return cls(
             model,
             settings.data_dir / "judge-cache.jsonl",
-            model_name=f"{settings.backend}:{settings.llm_model}",
+            model_name=f"{settings.backend}:{settings.llm.model}",
             backend=settings.backend,
         )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..types import Chunk, RetrievalFilter
+from ..types import Chunk, Citation, RetrievalFilter
 from .lexical import LexicalIndex
 from .store import ChromaStore
 
@@ -59,3 +59,12 @@ class IndexView:
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.lexical.chunk(chunk_id) if self.lexical is not None else None
+
+    def citation_context(self, citation: Citation) -> tuple[str, str, str]:
+        """(before, quote, after): the cited quote inside its chunk, for highlighting;
+        ("", quote, "") when this version no longer holds the chunk or the span."""
+        chunk = self.chunk(citation.chunk_id)
+        if chunk is None or not (chunk.start <= citation.start <= citation.end <= chunk.end):
+            return "", citation.quote, ""
+        a, b = citation.start - chunk.start, citation.end - chunk.start
+        return chunk.text[:a], chunk.text[a:b], chunk.text[b:]
