@@ -109,7 +109,7 @@ def test_dotenv_file_takes_flat_names(clean_env, tmp_path: Path) -> None:
 
 def test_a_bad_value_names_the_setting(clean_env) -> None:
     clean_env.setenv("BRIEFING_TOP_K", "many")
-    with pytest.raises(ConfigError, match="retrieval.top_k='many'"):
+    with pytest.raises(ConfigError, match=r"top_k='many' \(retrieval.top_k, env BRIEFING_TOP_K\)"):
         load_settings()
     clean_env.delenv("BRIEFING_TOP_K")
     with pytest.raises(ConfigError, match="retrieval.topk"):

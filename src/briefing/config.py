@@ -468,12 +468,20 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**given)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}={err.get('input')!r}: "
-            f"{err['msg']}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         raise ConfigError(f"invalid setting {problems}") from None
+
+
+def _problem(err: Any) -> str:
+    """``retriever='sparse' (retrieval.mode, env BRIEFING_RETRIEVER): ...``: the flat
+    name a user types, then where it lives."""
+    loc = tuple(str(p) for p in err["loc"])
+    dotted = ".".join(loc) or "settings"
+    flat = next((f for f, place in FLAT_NAMES.items() if place == loc), None)
+    if flat is None:
+        return f"{dotted}={err.get('input')!r}: {err['msg']}"
+    where = f"{dotted}, env {ENV_PREFIX}{flat.upper()}"
+    return f"{flat}={err.get('input')!r} ({where}): {err['msg']}"
 
 
 def apply_runtime_defaults() -> None:
