@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from briefing.config import FLAT_NAMES, Settings, iter_fields, load_settings, settings_table
+from briefing.config import FLAT_NAMES, Settings, load_settings
+from briefing.config_doc import iter_fields, settings_table
 from briefing.errors import ConfigError
 
 README = Path(__file__).resolve().parents[1] / "README.md"

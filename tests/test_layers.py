@@ -27,6 +27,8 @@ LAYERS: dict[str, tuple[int, str]] = {
     "logs": (0, "base"),
     "input": (0, "base"),  # checks of user input (questions)
     "timing": (0, "base"),
+    "config_sections": (0, "base"),
+    "config_doc": (0, "base"),
     # Staff ratings of answers (JSONL) and their export as draft eval cases: used by the
     # web chat and by `briefing feedback export`; depends on types and errors only.
     "feedback": (1, "feedback"),

@@ -333,30 +333,8 @@ class Indexer:
         )
 
     def documents(self) -> list[DocumentInfo]:
-        """One row per indexed document, from the version questions read (no corpus
-        re-read, no scan of the collection)."""
-        rows: dict[str, DocumentInfo] = {}
-        counts: dict[str, int] = {}
-        view = self.view()
-        chunks = view.chunks() if view.lexical is not None else [c for _, c in view.store.records()]
-        for chunk in chunks:
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-            rows.setdefault(
-                chunk.doc_id,
-                DocumentInfo(
-                    doc_id=chunk.doc_id,
-                    title=chunk.title,
-                    kind=chunk.kind,
-                    published=chunk.published,
-                    source=chunk.source,
-                    url=chunk.url,
-                    chunks=0,
-                ),
-            )
-        return sorted(
-            (replace(row, chunks=counts[doc_id]) for doc_id, row in rows.items()),
-            key=lambda r: (r.published or "9999", r.title),
-        )
+        """One row per indexed document, from the version questions read."""
+        return self.view().documents()
 
     # -- internals ----------------------------------------------------------------------
     def _reconcile(self) -> None:
