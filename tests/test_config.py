@@ -106,6 +106,8 @@ def test_dotenv_file_takes_flat_names(clean_env, tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("BRIEFING_TOP_K=6\nBRIEFING_WEB__PORT=9000\n")
     settings = Settings()
     assert (settings.retrieval.top_k, settings.web.port) == (6, 9000)
+    plain = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (plain.retrieval.top_k, plain.web.port) == (8, 7860)
 
 
 def test_a_bad_value_names_the_setting(clean_env) -> None:

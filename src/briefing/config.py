@@ -96,12 +96,16 @@ def _nest_flat(data: dict[str, Any]) -> dict[str, Any]:
 class FlatEnvSource(PydanticBaseSettingsSource):
     """The flat ``BRIEFING_<NAME>`` variables (environment, then ``.env``) in sections."""
 
+    def __init__(self, settings_cls: type[BaseSettings], env_file: Any = None) -> None:
+        super().__init__(settings_cls)
+        self.env_file = env_file  # the dotenv source's (``Settings(_env_file=None)`` too)
+
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False  # not used: __call__ reads every name at once
 
     def __call__(self) -> dict[str, Any]:
         values: dict[str, str | None] = {}
-        env_file = self.config.get("env_file")
+        env_file = self.env_file
         if env_file and Path(str(env_file)).is_file():
             from dotenv import dotenv_values
 
@@ -177,7 +181,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Highest first: code, BRIEFING_SECTION__FIELD, flat BRIEFING_FIELD, .env.
-        flat = FlatEnvSource(settings_cls)
+        flat = FlatEnvSource(settings_cls, getattr(dotenv_settings, "env_file", None))
         return init_settings, env_settings, flat, dotenv_settings, file_secret_settings
 
     @model_validator(mode="before")
