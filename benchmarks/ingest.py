@@ -106,7 +106,7 @@ def build_indexer(settings, embeddings):  # type: ignore[no-untyped-def]
     from briefing.index.records import SQLiteRecordManager
     from briefing.index.store import ChromaStore
 
-    records = SQLiteRecordManager(f"chroma/{settings.collection}", settings.records_path)
+    records = SQLiteRecordManager(f"chroma/{settings.index.collection}", settings.records_path)
     return Indexer(settings, ChromaStore(settings, embeddings), records)
 
 
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         "--threads",
         type=int,
         default=None,
-        help="torch threads (default: settings.ingest_threads, 0 = all cores)",
+        help="torch threads (default: settings.embedding.ingest_threads, 0 = all cores)",
     )
     parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     from briefing.index.embeddings import load_embeddings
 
     base = Settings()
-    threads = base.ingest_threads if args.threads is None else args.threads
+    threads = base.embedding.ingest_threads if args.threads is None else args.threads
     results: dict[str, object] = {
         "threads": threads or os.cpu_count(),
         "cpu_count": os.cpu_count(),

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         "--threads",
         type=int,
         default=None,
-        help="torch threads for queries (default: settings.query_threads = 1)",
+        help="torch threads for queries (default: settings.embedding.query_threads = 1)",
     )
     parser.add_argument(
         "--dataset",
@@ -106,13 +106,13 @@ def main(argv: list[str] | None = None) -> int:
 
     files = args.dataset or sorted((REPO / "evals" / "qa").glob("*.yaml"))
     cases = [case for path in files for case in load_dataset(path)]
-    threads = Settings().query_threads if args.threads is None else args.threads
+    threads = Settings().embedding.query_threads if args.threads is None else args.threads
 
     with tempfile.TemporaryDirectory(prefix="briefing-qbench-") as tmp:
         settings = Settings(corpus_dir=args.corpus, data_dir=Path(tmp), query_threads=threads)
         assistant = Assistant(settings)
         assistant.ingest()
-        k = settings.top_k
+        k = settings.retrieval.top_k
         assistant.ask(COLD_QUESTION)  # warm up: model, answerer, caches
 
         # 1. warm per-stage latency, every turn, one conversation per case
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         # 3. hybrid vs plain dense LangChain retriever on the scored questions
         store = assistant.indexer.store
         dense = Chroma(
-            collection_name=settings.collection,
+            collection_name=settings.index.collection,
             embedding_function=assistant.embeddings,
             client=store.client,
         ).as_retriever(search_kwargs={"k": k})

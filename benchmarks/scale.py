@@ -135,7 +135,9 @@ def child_ingest(corpus: Path, data: Path, cache: Path, models: Path) -> dict[st
     from briefing.index.store import ChromaStore
 
     settings = Settings(corpus_dir=corpus, data_dir=data, model_cache_dir=models)
-    cached = CachedEmbeddings(load_embeddings(settings, threads=settings.ingest_threads), cache)
+    cached = CachedEmbeddings(
+        load_embeddings(settings, threads=settings.embedding.ingest_threads), cache
+    )
     Embeddings.register(CachedEmbeddings)
     indexer = Indexer(settings, ChromaStore(settings, cached))  # type: ignore[arg-type]
     report = indexer.ingest()
@@ -176,7 +178,7 @@ def child_query(corpus: Path, data: Path, models: Path, limit: int) -> dict[str,
     stages: dict[str, list[float]] = {
         k: [] for k in ("embed", "dense", "bm25", "retrieve", "answer", "total")
     }
-    store, k = assistant.indexer.store, assistant.settings.candidate_k
+    store, k = assistant.indexer.store, assistant.settings.retrieval.candidate_k
     for question in questions:
         answer = assistant.ask(question)
         for stage in ("retrieve", "answer", "total"):

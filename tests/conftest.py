@@ -3,7 +3,6 @@ tiny corpora for index tests (small so embedding them stays fast on a 2-core mac
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,11 +12,31 @@ from langchain_core.embeddings import Embeddings
 
 REPO = Path(__file__).resolve().parents[1]
 
-# The model is always loaded from the local package; never reach for the network.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+_session_env = pytest.MonkeyPatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The model is always loaded from the local package; never reach for the network.
+
+    Set before collection (test modules may import huggingface_hub, which reads
+    HF_HUB_OFFLINE once) and undone when the session ends; values already set win.
+    """
+    import os
+
+    for name, value in OFFLINE_ENV.items():
+        if name not in os.environ:
+            _session_env.setenv(name, value)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _session_env.undo()
+
 
 TINY_DOCS = {
     "licences.md": (
@@ -141,7 +160,7 @@ def make_indexer() -> Iterator[Callable]:
 
     def build(settings, embeddings: Embeddings) -> Indexer:  # type: ignore[no-untyped-def]
         store = ChromaStore(settings, embeddings)
-        records = SQLiteRecordManager(f"chroma/{settings.collection}", settings.records_path)
+        records = SQLiteRecordManager(f"chroma/{settings.index.collection}", settings.records_path)
         indexer = Indexer(settings, store, records)
         built.append(indexer)
         return indexer

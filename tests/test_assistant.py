@@ -44,6 +44,19 @@ def test_answer_cites_exact_spans_of_its_documents(assistant, doc_texts) -> None
     json.dumps(answer.to_dict())  # serialisable
 
 
+def test_answer_carries_the_passages_it_was_built_from(assistant) -> None:
+    """The eval runner scores retrieval on ``answer.passages`` instead of retrieving again."""
+    chat = assistant.conversation()
+    chat.ask("What did China's Announcement No. 70 suspend?")
+    follow = chat.ask("Until when?")
+    again = assistant.retrieve(follow.standalone_question)
+    assert len(follow.passages) == assistant.settings.retrieval.top_k
+    assert [p.chunk.id for p in follow.passages] == [p.chunk.id for p in again]
+    data = follow.to_dict()
+    assert "passages" not in data and data["citations"]  # the web /ask and --json payload
+    json.dumps(data)
+
+
 def test_out_of_scope_question_abstains_with_nearest_sources(assistant) -> None:
     answer = assistant.ask("What is the capital of France?")
     assert answer.abstained
@@ -129,7 +142,7 @@ def test_add_document_indexes_it_and_rejects_bad_uploads(assistant) -> None:
     with pytest.raises(UploadError, match="not accepted"):
         assistant.add_document("tool.exe", b"MZ\x00\x00")
     with pytest.raises(UploadError, match="over the limit"):
-        assistant.add_document("big.txt", b"a" * (assistant.settings.max_upload_bytes + 1))
+        assistant.add_document("big.txt", b"a" * (assistant.settings.web.max_upload_bytes + 1))
     with pytest.raises(UploadError, match="binary|no readable text"):
         assistant.add_document("blob.txt", b"\x00\x01\x02 binary")
     with pytest.raises(UploadError, match="already in the corpus"):
@@ -157,14 +170,21 @@ def test_warm_up_loads_the_model_and_index(tmp_path) -> None:
     fresh.close()
 
 
+def test_the_retriever_is_built_once(assistant) -> None:
+    retriever = assistant.retriever
+    assistant.ask("Which firms got licences?")
+    assistant.retrieve("How long are the licences valid?")
+    assert assistant.retriever is retriever
+
+
 def test_source_profiles_are_built_once_per_index_version(assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Naming a source ("according to Reuters") must not scan every chunk per question."""
-    import briefing.assistant as facade
+    import briefing.retrieval.index_search as index_search
 
     calls: list[int] = []
-    real = facade.profiles_from_chunks
-    monkeypatch.setattr(facade, "profiles_from_chunks", lambda c: calls.append(1) or real(c))
-    assistant._profiles = None
+    real = index_search.profiles_from_chunks
+    monkeypatch.setattr(index_search, "profiles_from_chunks", lambda c: calls.append(1) or real(c))
+    assistant.retriever._open.profile_cache.clear()  # type: ignore[attr-defined]
     for question in (
         "According to Reuters, which firms got licences?",
         "What did the news article say about the licences?",

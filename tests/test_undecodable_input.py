@@ -14,7 +14,7 @@ import pytest
 from briefing.assistant import Assistant
 from briefing.config import Settings
 from briefing.errors import QuestionError
-from briefing.web.feedback import FeedbackStore
+from briefing.feedback import FeedbackStore
 from briefing.web.session import ChatHandlers, ChatState
 
 BRIEFING = Path(sys.executable).with_name("briefing")

@@ -38,7 +38,7 @@ __all__ = [
 
 _EXPORTS = {
     "Assistant": "briefing.assistant",
-    "Conversation": "briefing.assistant",
+    "Conversation": "briefing.conversation",
     "Settings": "briefing.config",
     "BriefingError": "briefing.errors",
     "Answer": "briefing.types",

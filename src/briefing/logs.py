@@ -9,6 +9,7 @@ import.
 from __future__ import annotations
 
 import logging
+import sys
 
 __all__ = ["configure_logging"]
 
@@ -16,12 +17,17 @@ _HANDLER_NAME = "briefing-cli"
 
 
 def configure_logging(level: str = "warning") -> logging.Logger:
-    """Set the ``briefing`` logger to ``level`` with one stderr handler (idempotent)."""
+    """Set the ``briefing`` logger to ``level`` with one stderr handler (idempotent).
+
+    The handler writes to the *current* ``sys.stderr`` on every call, so a command run
+    in-process (typer's ``CliRunner`` swaps the streams) logs where its output goes.
+    """
     logger = logging.getLogger("briefing")
     logger.setLevel(level.upper())
-    if not any(h.get_name() == _HANDLER_NAME for h in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.set_name(_HANDLER_NAME)
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
+    for old in [h for h in logger.handlers if h.get_name() == _HANDLER_NAME]:
+        logger.removeHandler(old)  # its stream may be closed: never flush it
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
     return logger

@@ -35,8 +35,8 @@ from .errors import BackendError, ConfigError
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from .answering.base import Answerer, QueryRewriter
     from .config import Settings
+    from .protocols import Answerer, QueryRewriter
 
 __all__ = [
     "BACKENDS",

@@ -9,11 +9,11 @@ All records are plain frozen dataclasses; ``to_dict()`` gives JSON-serialisable 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .briefings.records import Briefing
+    from .briefing_records import Briefing
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +199,9 @@ class Answer:
         timings_ms: per stage: rewrite, retrieve, answer, total.
         briefing: the Briefing when the question asked for one ("summarize ...",
             "timeline of ..."); its points are the statements. None otherwise.
+        passages: the ranked passages the answerer received (retrieved for
+            ``standalone_question``); empty for a briefing. The evidence record for
+            scoring and debugging; ``to_dict`` leaves it out (front ends show citations).
     """
 
     question: str
@@ -212,9 +215,13 @@ class Answer:
     backend: str = "offline"
     timings_ms: dict[str, float] = field(default_factory=dict)
     briefing: Briefing | None = None
+    passages: tuple[Passage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The answer as JSON-ready data (web ``/ask``, ``briefing ask --json``), without
+        ``passages``: whole chunk texts would swamp the payload the citations describe."""
+        data = asdict(replace(self, passages=()))
+        del data["passages"]
         if self.briefing is not None:
             data["briefing"] = self.briefing.to_dict()
         return data
@@ -237,6 +244,26 @@ class Turn:
 
     question: str
     answer: Answer
+
+
+@dataclass(slots=True)
+class History:
+    """The answered exchanges of one conversation, oldest first: the context a
+    follow-up is rewritten with. Used by ``Conversation`` and each web session.
+
+    Fields:
+        turns: one Turn per answer, under the question as the answer records it.
+    """
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def add(self, answer: Answer) -> int:
+        """Record ``answer`` as the next turn; its 1-based turn number."""
+        self.turns.append(Turn(question=answer.question, answer=answer))
+        return len(self.turns)
+
+    def clear(self) -> None:
+        self.turns.clear()
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,9 @@ def corpus_chunks() -> tuple[dict[str, str], tuple[Chunk, ...]]:
     chunks = tuple(
         c
         for d in documents
-        for c in chunk_document(d, chunk_size=settings.chunk_size, chunk_min=settings.chunk_min)
+        for c in chunk_document(
+            d, chunk_size=settings.corpus.chunk_size, chunk_min=settings.corpus.chunk_min
+        )
     )
     return {d.id: d.text for d in documents}, chunks
 

@@ -25,7 +25,7 @@ class ScriptedAssistant:
 
     def retrieve(self, question: str, *, k: int | None = None) -> list[Passage]:
         self.retrieved.append((question, k))
-        return self.passages.get(question, [])[: k or self.settings.top_k]
+        return self.passages.get(question, [])[: k or self.settings.retrieval.top_k]
 
 
 @dataclass
@@ -46,6 +46,9 @@ class ScriptedConversation:
             abstained=template.abstained,
             reason=template.reason,
             timings_ms=dict(template.timings_ms),
+            passages=tuple(
+                self.assistant.retrieve(standalone, k=self.assistant.settings.retrieval.top_k)
+            ),
         )
         self.history.append(Turn(question, answer))
         return answer

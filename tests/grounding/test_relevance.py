@@ -27,7 +27,7 @@ def relevance(embeddings) -> FeatureRelevance:
 
 def test_threshold_is_stated_once():
     assert RELEVANCE_THRESHOLD == 0.45
-    assert Settings(_env_file=None).llm_min_relevance == RELEVANCE_THRESHOLD
+    assert Settings(_env_file=None).llm.min_relevance == RELEVANCE_THRESHOLD
 
 
 def test_question_coverage_ignores_question_words():

@@ -90,7 +90,7 @@ def test_ingest_and_query_through_server(
 
     # The vectors live in the server: another client sees them.
     other = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
-    assert other.get_collection(settings.collection).count() == report.chunks
+    assert other.get_collection(settings.index.collection).count() == report.chunks
 
     hits = indexer.store.search(
         counting_embeddings.embed_query("Which magnet makers received licences?"), 3

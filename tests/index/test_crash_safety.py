@@ -61,7 +61,9 @@ def expected_ids(settings: Settings) -> set[str]:
     return {
         c.id
         for d in docs
-        for c in chunk_document(d, chunk_size=settings.chunk_size, chunk_min=settings.chunk_min)
+        for c in chunk_document(
+            d, chunk_size=settings.corpus.chunk_size, chunk_min=settings.corpus.chunk_min
+        )
     }
 
 

@@ -157,3 +157,34 @@ def test_a_collection_changed_behind_the_manifest_is_not_fresh(
     assert indexer.ingest().added == 1
     assert indexer.fresh_manifest([tiny_corpus]) is not None
     assert indexer.fresh_manifest([tiny_corpus, settings.data_dir]) is None  # other roots
+
+
+@pytest.mark.slow
+def test_an_ingest_lists_the_collection_ids_once(
+    settings: Settings, tiny_corpus: Path, embeddings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: the BM25 refresh ran twice per ingest, each listing every id in Chroma.
+    Now the ingest's reconcile lists them once, a changed collection rebuilds BM25 from
+    its records directly, and the assistant trusts the ingest's manifest afterwards."""
+    from briefing.assistant import Assistant
+    from briefing.index.store import ChromaStore
+
+    listed: list[int] = []
+    real_ids = ChromaStore.ids
+    monkeypatch.setattr(ChromaStore, "ids", lambda self: listed.append(1) or real_ids(self))
+    assistant = Assistant(settings)
+    assistant.embeddings = embeddings
+    try:
+        assistant.ingest()  # a first ingest: everything is new
+        assert len(listed) == 1
+        (tiny_corpus / "summit.md").write_text(
+            "---\nid: summit\ntitle: Summit\nkind: news\n---\n# Summit\n\nThey met in Seoul.\n"
+        )
+        listed.clear()
+        assistant.ingest()  # a change
+        assert len(listed) == 1
+        listed.clear()
+        assert assistant.retrieve("Where did they meet?")  # start-up check: manifest trusted
+        assert listed == []
+    finally:
+        assistant.close()

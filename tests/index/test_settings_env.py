@@ -45,4 +45,4 @@ def test_chroma_server_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("BRIEFING_CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("BRIEFING_CHROMA_PORT", "8123")
     settings = Settings()
-    assert (settings.chroma_host, settings.chroma_port) == ("127.0.0.1", 8123)
+    assert (settings.index.chroma_host, settings.index.chroma_port) == ("127.0.0.1", 8123)

@@ -174,7 +174,7 @@ def test_reliability_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     allowed = sequential_versions(base, {"upload": upload_doc, "cli": cli_doc}, tmp_path)
 
     settings = Settings(corpus_dir=corpus, data_dir=data, allow_uploads=True)
-    set_torch_threads(settings.query_threads)
+    set_torch_threads(settings.embedding.query_threads)
     assistant = Assistant(settings)
     assistant.warm_up()
     from webkit import free_port  # tests/web/webkit.py, put on the path by conftest.py
@@ -288,7 +288,7 @@ def test_reliability_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
                 "4",
                 "30 KB single-line upload, then a question about it",
                 f"{message}; answer {words} words, {len(str(reply)):,} bytes of JSON",
-                message == "accepted" and words <= settings.max_answer_words + 15,
+                message == "accepted" and words <= settings.answer.max_words + 15,
             )
         )
         planted = (
@@ -324,7 +324,7 @@ def test_reliability_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         rows.append(Row("10", "upload named in Chinese", message, message == "accepted"))
 
         # --- 6: hostile questions through /ask -------------------------------------------
-        from briefing.web.feedback import FeedbackStore
+        from briefing.feedback import FeedbackStore
         from briefing.web.session import ChatHandlers, ChatState
 
         handlers = ChatHandlers(assistant, FeedbackStore(tmp_path / "feedback.jsonl"))

@@ -26,7 +26,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         max_upload_bytes=20_000,
         allow_uploads=True,
     )
-    set_torch_threads(settings.query_threads)
+    set_torch_threads(settings.embedding.query_threads)
     assistant = Assistant(settings)
     running = launch(assistant, settings, host="127.0.0.1", port=free_port(), block=False)
     try:

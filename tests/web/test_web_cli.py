@@ -1,12 +1,9 @@
-"""`briefing feedback export` and `briefing serve` (a real subprocess, with login)."""
+"""`briefing feedback export` and `briefing serve` (in-process, with login)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,8 +13,8 @@ from typer.testing import CliRunner
 from webkit import CORPUS, free_port
 
 from briefing.cli import build_app
+from briefing.feedback import FeedbackRecord, FeedbackStore
 from briefing.types import Answer
-from briefing.web.feedback import FeedbackRecord, FeedbackStore
 
 
 def test_feedback_export_writes_draft_cases_for_thumbs_down(tmp_path: Path) -> None:
@@ -51,44 +48,43 @@ def test_feedback_export_writes_draft_cases_for_thumbs_down(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_serve_binds_loopback_and_requires_login_when_configured(tmp_path: Path) -> None:
+def test_serve_binds_loopback_and_requires_login_when_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`briefing serve --port N` in-process with the login from the environment. The
+    server runs in background threads (``launch(block=False)``) so the test can stop it;
+    the console script itself is covered by tests/test_cli.py's one subprocess test."""
+    from briefing.web import app as web_app
+
     shutil.copytree(CORPUS, tmp_path / "corpus")
     port = free_port()
     env = {
-        **os.environ,
         "BRIEFING_CORPUS_DIR": str(tmp_path / "corpus"),
         "BRIEFING_DATA_DIR": str(tmp_path / "data"),
         "BRIEFING_WEB_USERNAME": "staff",
         "BRIEFING_WEB_PASSWORD": "s3cret",
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
-    briefing = Path(sys.executable).with_name("briefing")
-    proc = subprocess.Popen(
-        [str(briefing), "serve", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    running: list[web_app.Running] = []
+    real_launch = web_app.launch
+
+    def launch_in_background(*args: object, **kwargs: object) -> web_app.Running:
+        running.append(real_launch(*args, **{**kwargs, "block": False}))  # type: ignore[arg-type]
+        return running[-1]
+
+    monkeypatch.setattr(web_app, "launch", launch_in_background)
+    result = CliRunner().invoke(build_app(), ["serve", "--port", str(port)])
+    assert result.exit_code == 0, result.output
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(url + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"server did not start:\n{proc.stdout.read() if proc.stdout else ''}"
-                    )
-                time.sleep(0.5)
         import psutil
 
         listening = [
             c.laddr
-            for c in psutil.Process(proc.pid).net_connections(kind="inet")
+            for c in psutil.Process(os.getpid()).net_connections(kind="inet")
             if c.status == psutil.CONN_LISTEN and c.laddr.port == port
         ]
         assert [a.ip for a in listening] == ["127.0.0.1"]  # loopback unless told otherwise
@@ -104,9 +100,5 @@ def test_serve_binds_loopback_and_requires_login_when_configured(tmp_path: Path)
             )
             assert client.get("/config").status_code == 200
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for server in running:
+            server.demo.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import QuestionError, UploadError
+from briefing.feedback import FeedbackStore
 from briefing.index.uploads import UploadJob
 from briefing.types import (
     Answer,
@@ -18,7 +19,6 @@ from briefing.types import (
     IngestReport,
     Turn,
 )
-from briefing.web.feedback import FeedbackStore
 from briefing.web.session import ChatHandlers, ChatState
 
 

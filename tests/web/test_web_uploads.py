@@ -12,9 +12,9 @@ import pytest
 from briefing.assistant import Assistant
 from briefing.config import Settings
 from briefing.errors import UploadError
+from briefing.feedback import FeedbackStore
 from briefing.index.uploads import safe_filename
 from briefing.web.app import build_app
-from briefing.web.feedback import FeedbackStore
 from briefing.web.login import LoginGuard
 from briefing.web.session import ChatHandlers
 
@@ -38,7 +38,7 @@ def _elem(demo, elem_id: str) -> dict:  # type: ignore[no-untyped-def]
 )
 def test_uploads_are_off_unless_login_or_allowed(tmp_path: Path, extra, enabled) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(corpus_dir=tmp_path / "c", data_dir=tmp_path / "d", **extra)
-    assert settings.uploads_enabled is enabled
+    assert settings.web.uploads_enabled is enabled
     demo = build_app(Assistant(settings), settings)
     ids = {c["props"].get("elem_id") for c in demo.config["components"]}
     assert ("uploads-off" in ids) is not enabled

@@ -20,7 +20,7 @@ def offline_answerer(parts: Parts) -> Answerer:
     """The extractive answerer over the assistant's embeddings."""
     from .offline import OfflineAnswerer
 
-    return OfflineAnswerer(parts.embeddings, max_words=parts.settings.max_answer_words)
+    return OfflineAnswerer(parts.embeddings, max_words=parts.settings.answer.max_words)
 
 
 def llm_answerer(parts: Parts) -> Answerer:

@@ -21,27 +21,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
 
 from ..errors import BackendError
-from ..types import Answer, AnswerDelta, Citation, Passage, Turn
+from ..protocols import Answerer, QueryRewriter
+from ..types import Answer, AnswerDelta, Citation, Passage
 
 __all__ = ["AnswerBackend", "Answerer", "QueryRewriter", "abstained_answer", "final_answer"]
-
-
-class Answerer(Protocol):
-    """Turns a standalone question and retrieved passages into a cited Answer.
-
-    Implementations fill ``text``, ``statements``, ``citations``, ``abstained``,
-    ``reason``, ``nearest`` and ``backend``; the facade fills ``question``,
-    ``standalone_question`` and ``timings_ms``.
-    """
-
-    name: str
-
-    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerDelta | Answer]:
-        """Yield text pieces as they are produced, then the final Answer."""
-        ...
 
 
 def final_answer(events: Iterable[AnswerDelta | Answer], name: str = "answerer") -> Answer:
@@ -81,9 +66,3 @@ def abstained_answer(
     ``nearest`` lists the sources closest to the question."""
     fields = {"text": text, "reason": reason, "nearest": tuple(nearest), "backend": backend}
     return Answer(question=question, standalone_question=question, abstained=True, **fields)
-
-
-class QueryRewriter(Protocol):
-    """Rewrites a follow-up into a standalone question using the conversation."""
-
-    def rewrite(self, question: str, history: Sequence[Turn]) -> str: ...

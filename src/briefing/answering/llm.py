@@ -109,17 +109,17 @@ class LLMAnswerer(AnswerBackend):
         if embeddings is None:
             from ..index.embeddings import LazyEmbeddings
 
-            embeddings = LazyEmbeddings(settings, threads=settings.query_threads)
+            embeddings = LazyEmbeddings(settings, threads=settings.embedding.query_threads)
         model = chat_model if chat_model is not None else make_chat_model(settings)
         return cls(
             model,
             name=settings.backend,
-            flag_unsupported=settings.llm_flag_unsupported,
-            max_words=settings.max_answer_words,
+            flag_unsupported=settings.llm.flag_unsupported,
+            max_words=settings.answer.max_words,
             relevance=FeatureRelevance(embeddings),
-            min_relevance=settings.llm_min_relevance,
-            retry=RetryPolicy(settings.llm_max_retries, on_timeout=settings.llm_retry_on_timeout),
-            timeout_s=settings.llm_timeout_s,
+            min_relevance=settings.llm.min_relevance,
+            retry=RetryPolicy(settings.llm.max_retries, on_timeout=settings.llm.retry_on_timeout),
+            timeout_s=settings.llm.timeout_s,
         )
 
     def _no_passages(self, question: str) -> Answer:

@@ -21,7 +21,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .records import KINDS, Briefing, BriefingPoint, BriefingScope, BriefingSection, EventDate
+from ..briefing_records import (
+    KINDS,
+    Briefing,
+    BriefingPoint,
+    BriefingScope,
+    BriefingSection,
+    EventDate,
+)
 
 __all__ = [
     "DEFAULT_MAX_POINTS",

@@ -1,4 +1,4 @@
-"""The briefer: a scope in, a cited :class:`~briefing.briefings.records.Briefing` out.
+"""The briefer: a scope in, a cited :class:`~briefing.briefing_records.Briefing` out.
 
 It holds the sentence inventory of the index version last read (rebuilt when an ingest
 changes the version) and the MiniLM vectors by text, so a warm briefing embeds at most
@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from langchain_core.embeddings import Embeddings
 
 from ..answering.citations import citation_for_span
+from ..briefing_records import Briefing, BriefingPoint, BriefingScope, BriefingSection
 from ..index.view import IndexView
 from ..types import Citation, Passage
 from .disagreements import Dispute, find_disputes
 from .inventory import Inventory, Sentence, VectorCache
-from .records import Briefing, BriefingPoint, BriefingScope, BriefingSection
 from .scope import Search, scope_sentences
 from .summary import Pick, summarise
 from .timeline import dated_events

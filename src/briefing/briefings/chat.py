@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from ..briefing_records import Briefing
 from ..types import Answer, Statement, Turn
 from .inventory import Inventory, VectorCache, match_keys
-from .records import Briefing
 from .requests import BriefingRequest, follow_up, parse_request
 
 __all__ = ["briefing_answer", "request_for", "resolve"]

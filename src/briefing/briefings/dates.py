@@ -3,7 +3,7 @@
 The corpus writes dates as "9 October 2025", "October 30", "Early May 2025", "late
 November 2025", "November 2025", "the first quarter of 2025", "2026–2028", "2008",
 "as of 18 December 2025", "from 10 November 2025 to 9 November 2026". Each becomes an
-:class:`~briefing.briefings.records.EventDate`: the first and last day it covers, its
+:class:`~briefing.briefing_records.EventDate`: the first and last day it covers, its
 precision, and its role in the sentence (on, from, until, since, by, as of).
 
 Why a grammar here rather than ``dateparser``: measured on the corpus's date expressions
@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..briefing_records import EventDate
 from ..errors import BriefRequestError
-from .records import EventDate
 
 __all__ = ["DateMention", "find_dates", "parse_user_date", "primary_date"]
 

@@ -32,11 +32,11 @@ import numpy as np
 from ..answering.candidates import match_keys
 from ..answering.planted import planted_instruction
 from ..answering.vector_cache import VectorCache
+from ..briefing_records import EventDate
 from ..corpus import sentence_spans
 from ..text import PAGE_FURNITURE, content_words, numbers, squash_spaces
 from ..types import Chunk
 from .dates import DateMention, find_dates, primary_date
-from .records import EventDate
 
 __all__ = ["Inventory", "Sentence", "VectorCache", "match_keys"]
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.question import name_variants
+from ..briefing_records import BriefingScope
 from ..types import Passage, RetrievalFilter
 from .inventory import Inventory, Sentence, VectorCache, match_keys
-from .records import BriefingScope
 
 __all__ = ["ScopeLimits", "Scoped", "Search", "scope_sentences", "topic_terms"]
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..briefing_records import EventDate
 from .inventory import Inventory, Sentence, VectorCache
 from .rank import RankLimits, biased_lexrank, mmr_select, near_duplicate
-from .records import EventDate
 from .scope import Scoped
 
 __all__ = ["Pick", "duplicates_of", "summarise"]

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..briefing_records import EventDate
 from .inventory import Inventory, Sentence, VectorCache
 from .rank import RankLimits, biased_lexrank, near_duplicate, word_overlap
-from .records import EventDate
 from .scope import Scoped
 from .summary import Pick, informativeness
 

@@ -36,39 +36,39 @@ def print_briefing(briefing) -> None:  # type: ignore[no-untyped-def]
             typer.echo(f"  [{c.marker}] {c.title} — {c.doc_id}:{c.start}-{c.end}")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def brief(
-        topic: Annotated[
-            str | None, typer.Argument(help="Topic; omit for the whole corpus.")
-        ] = None,
-        kind: Annotated[
-            str, typer.Option(help="summary, timeline, changes or disagreements.")
-        ] = "summary",
-        since: Annotated[str | None, typer.Option(help="From this date (2025-12-01).")] = None,
-        until: Annotated[str | None, typer.Option(help="Up to this date.")] = None,
-        doc: Annotated[
-            list[str] | None, typer.Option(help="Only this document id (repeatable).")
-        ] = None,
-        max_points: Annotated[int | None, typer.Option(min=1, help="At most N points.")] = None,
-        format: Annotated[str, typer.Option("--format", help="text, md or json.")] = "text",
-    ) -> None:
-        """A briefing: key points, a timeline, what changed, or where sources disagree."""
-        from .corpus_cmds import _assistant, _show_warnings, fail
+def brief(
+    topic: Annotated[str | None, typer.Argument(help="Topic; omit for the whole corpus.")] = None,
+    kind: Annotated[
+        str, typer.Option(help="summary, timeline, changes or disagreements.")
+    ] = "summary",
+    since: Annotated[str | None, typer.Option(help="From this date (2025-12-01).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date.")] = None,
+    doc: Annotated[
+        list[str] | None, typer.Option(help="Only this document id (repeatable).")
+    ] = None,
+    max_points: Annotated[int | None, typer.Option(min=1, help="At most N points.")] = None,
+    format: Annotated[str, typer.Option("--format", help="text, md or json.")] = "text",
+) -> None:
+    """A briefing: key points, a timeline, what changed, or where sources disagree."""
+    from .corpus_cmds import _assistant, _show_warnings, fail
 
-        if format not in ("text", "md", "json"):
-            raise fail(f"--format {format!r}: use text, md or json")
-        try:
-            assistant = _assistant()
-            briefing = assistant.brief(
-                topic, kind=kind, since=since, until=until, doc_ids=doc, max_points=max_points
-            )
-        except BriefingError as exc:
-            raise fail(str(exc)) from None
-        _show_warnings(assistant)
-        if format == "json":
-            typer.echo(json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False))
-        elif format == "md":
-            typer.echo(briefing.to_markdown())
-        else:
-            print_briefing(briefing)
+    if format not in ("text", "md", "json"):
+        raise fail(f"--format {format!r}: use text, md or json")
+    try:
+        assistant = _assistant()
+        briefing = assistant.brief(
+            topic, kind=kind, since=since, until=until, doc_ids=doc, max_points=max_points
+        )
+    except BriefingError as exc:
+        raise fail(str(exc)) from None
+    _show_warnings(assistant)
+    if format == "json":
+        typer.echo(json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False))
+    elif format == "md":
+        typer.echo(briefing.to_markdown())
+    else:
+        print_briefing(briefing)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(brief)

@@ -45,7 +45,7 @@ def make_judge(settings: Any) -> Any:
             "--judge needs an LLM backend: set backend to 'openai' or 'ollama' "
             "(--backend, env BRIEFING_BACKEND) with llm_base_url / llm_model"
         )
-    model = make_chat_model(settings.model_copy(update={"llm_temperature": 0.0}))
+    model = make_chat_model(settings.updated(llm_temperature=0.0))
 
     def ask(messages: list[tuple[str, str]]) -> str:
         call = lambda: model.invoke(messages)  # noqa: E731
@@ -55,7 +55,7 @@ def make_judge(settings: Any) -> Any:
     return LLMJudge(
         ask,
         settings.data_dir / "judge-cache.jsonl",
-        model_name=f"{settings.backend}:{settings.llm_model}",
+        model_name=f"{settings.backend}:{settings.llm.model}",
     )
 
 

@@ -73,8 +73,8 @@ def _fit(datasets: list[Path], out: Path, seed: int, folds: int, progress: bool)
             raise DatasetError(f"{path}: refusing to fit on the blind test split")
     cases = [case for path in datasets for case in load_dataset(path)]
     settings = load_settings(backend="offline")
-    embeddings = LazyEmbeddings(settings, threads=settings.query_threads)
-    answerer = OfflineAnswerer(embeddings, model=prior_model(), max_words=settings.max_answer_words)
+    embeddings = LazyEmbeddings(settings, threads=settings.embedding.query_threads)
+    answerer = OfflineAnswerer(embeddings, model=prior_model(), max_words=settings.answer.max_words)
     assistant = Assistant(settings, answerer=answerer)
     provenance = {
         "datasets": [{"path": str(p), "sha256": dataset_hash(p)[:12]} for p in datasets],

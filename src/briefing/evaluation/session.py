@@ -184,12 +184,12 @@ def _run_qa(plan: _Plan, request: EvalRequest, console: Any, make_assistant: Cal
     from .report import print_summary, provenance, write_report
     from .runner import run_eval
 
-    retrievers = ("hybrid", "dense") if request.compare else (plan.settings.retriever,)
+    retrievers = ("hybrid", "dense") if request.compare else (plan.settings.retrieval.mode,)
     # One run writes straight into out_dir; several get a folder each (<split>[/<retriever>]).
     nested = len(retrievers) * len(plan.cases) > 1
     runs = {}
     for retriever_name in retrievers:
-        assistant = make_assistant(plan.settings.model_copy(update={"retriever": retriever_name}))
+        assistant = make_assistant(plan.settings.updated(retriever=retriever_name))
         try:
             for label, cases in plan.cases.items():
                 name = f"{label}/{retriever_name}" if request.compare else label
@@ -256,7 +256,7 @@ def _gate(
         extra = {k: v for k, v in plan.extra_gate.items() if k in brun.metrics}
         tables.append((brun.label, brun.metrics, {**plan.gates.get(brun.label, {}), **extra}))
     for name, run in runs.items():
-        if request.compare and not name.endswith(f"/{plan.settings.retriever}"):
+        if request.compare and not name.endswith(f"/{plan.settings.retrieval.mode}"):
             continue  # in --compare mode the gate applies to the configured retriever
         label, metrics = run.config["split"], run.aggregates.metrics
         gate = {**plan.gates.get(label, plan.gates.get("", {})), **plan.extra_gate}

@@ -58,7 +58,7 @@ def load_torch_embeddings(settings: Settings, *, threads: int | None = None) -> 
             model_kwargs={"device": "cpu", "local_files_only": True},
             encode_kwargs={
                 "normalize_embeddings": True,
-                "batch_size": settings.embedding_batch_size,
+                "batch_size": settings.embedding.batch_size,
             },
         )
     except OSError as exc:
@@ -67,7 +67,7 @@ def load_torch_embeddings(settings: Settings, *, threads: int | None = None) -> 
             "BRIEFING_EMBEDDING_MODEL to a local sentence-transformers folder, or unset it "
             "to use the packaged all-MiniLM-L6-v2."
         ) from exc
-    set_torch_threads(settings.query_threads if threads is None else threads)
+    set_torch_threads(settings.embedding.query_threads if threads is None else threads)
     return embeddings
 
 
@@ -79,14 +79,14 @@ def load_onnx_embeddings(settings: Settings, *, threads: int | None = None) -> E
     folder = ensure_export(settings.resolved_model_cache_dir, settings.resolved_embedding_model())
     return OnnxEmbeddings(
         folder,
-        threads=settings.query_threads if threads is None else threads,
-        batch_size=settings.embedding_batch_size,
+        threads=settings.embedding.query_threads if threads is None else threads,
+        batch_size=settings.embedding.batch_size,
     )
 
 
 def load_embeddings(settings: Settings, *, threads: int | None = None) -> Embeddings:
     """The embedding model the settings ask for (``embedding_runtime``), loaded offline."""
-    runtime = settings.embedding_runtime
+    runtime = settings.embedding.runtime
     if runtime == "torch":
         return load_torch_embeddings(settings, threads=threads)
     try:

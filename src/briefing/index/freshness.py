@@ -87,10 +87,10 @@ def settings_key(settings: Settings, roots: Sequence[Path]) -> str:
         "code": code,
         "roots": [str(Path(r).resolve()) for r in roots],
         "model": settings.resolved_embedding_model(),
-        "chunk_size": settings.chunk_size,
-        "chunk_min": settings.chunk_min,
-        "collection": settings.collection,
-        "chroma": f"{settings.chroma_host}:{settings.chroma_port}",
+        "chunk_size": settings.corpus.chunk_size,
+        "chunk_min": settings.corpus.chunk_min,
+        "collection": settings.index.collection,
+        "chroma": f"{settings.index.chroma_host}:{settings.index.chroma_port}",
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 

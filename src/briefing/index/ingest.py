@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from ..config import Settings
 from ..corpus import chunk_document, load_corpus
-from ..types import DocumentInfo, IndexStatus, IngestReport
+from ..types import Chunk, DocumentInfo, IndexStatus, IngestReport
 from . import freshness
 from .generation import Generation, read_generation, write_generation
 from .lexical import LexicalIndex, fingerprint
@@ -124,65 +124,61 @@ class Indexer:
                     deleted=0,
                     unchanged=manifest.chunks,
                     skipped=manifest.skipped,
-                    seconds=round(time.perf_counter() - started, 3),
+                    seconds=_since(started),
                 )
-            previous = freshness.read_manifest(self.settings)
-            freshness.clear_manifest(self.settings)  # a killed run leaves no manifest
-            self._trusted_lexical = None
-            scanned_at = time.time_ns()
-            stamps = freshness.scan(roots, previous)  # before loading: changes after it show
-            # Read the corpus before writing: a CorpusError leaves the index untouched.
-            loaded = load_corpus(roots, max_file_bytes=self.settings.max_file_bytes, strict=strict)
-            self._begin_write()
-            store = self.store
-            if rebuild:
-                self._wipe()
-            self._reconcile()
-            chunks = [
-                chunk
-                for doc in loaded.documents
-                for chunk in chunk_document(
-                    doc, chunk_size=self.settings.chunk_size, chunk_min=self.settings.chunk_min
-                )
-            ]
-            bar = tqdm(
-                total=len(chunks),
-                desc="Indexing chunks",
-                unit="chunk",
-                disable=not progress,
-                dynamic_ncols=True,
-            )
-            from langchain_core.indexing import index as lc_index
+            report = self._ingest_locked(roots, rebuild, progress, strict, on_progress)
+        return replace(report, seconds=_since(started))
 
-            with bar:
-                result = lc_index(
-                    _tick(bar, (chunk_to_lc(c) for c in chunks), len(chunks), on_progress),
-                    self.records,
-                    store.vectorstore,
-                    cleanup="full",
-                    source_id_key="doc_id",
-                    key_encoder="sha256",
-                    batch_size=INDEX_BATCH,
-                )
-            lexical = self.refresh_lexical()
-            self._write_state(len(loaded.documents))
-            skipped = tuple(f"{path}: {reason}" for path, reason in loaded.skipped) + tuple(
-                loaded.errors
+    def _ingest_locked(
+        self,
+        roots: list[Path],
+        rebuild: bool,
+        progress: bool,
+        strict: bool,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> IngestReport:
+        """The ingest's work, inside the file lock: load, write, then record it."""
+        previous = freshness.read_manifest(self.settings)
+        freshness.clear_manifest(self.settings)  # a killed run leaves no manifest
+        self._trusted_lexical = None
+        scanned_at = time.time_ns()
+        stamps = freshness.scan(roots, previous)  # before loading: changes after it show
+        # Read the corpus before writing: a CorpusError leaves the index untouched.
+        loaded = load_corpus(
+            roots, max_file_bytes=self.settings.corpus.max_file_bytes, strict=strict
+        )
+        self._begin_write()
+        if rebuild:
+            self._wipe()
+        self._reconcile()
+        corpus = self.settings.corpus
+        chunks = [
+            chunk
+            for doc in loaded.documents
+            for chunk in chunk_document(
+                doc, chunk_size=corpus.chunk_size, chunk_min=corpus.chunk_min
             )
-            count = store.count()
-            freshness.write_manifest(
-                self.settings,
-                freshness.Manifest(
-                    key=freshness.settings_key(self.settings, roots),
-                    files=stamps,
-                    scanned_at_ns=scanned_at,
-                    documents=len(loaded.documents),
-                    chunks=count,
-                    lexical=lexical.fingerprint,
-                    skipped=skipped,
-                ),
-            )
-            self._end_write(f"{store.collection.id}:{lexical.fingerprint}")
+        ]
+        result = self._write_chunks(chunks, progress, on_progress)
+        changed = result["num_added"] + result["num_updated"] + result["num_deleted"] > 0
+        lexical = self.refresh_lexical(changed=changed)
+        self._write_state(len(loaded.documents))
+        skipped = (*(f"{path}: {reason}" for path, reason in loaded.skipped), *loaded.errors)
+        count = self.store.count()
+        freshness.write_manifest(
+            self.settings,
+            freshness.Manifest(
+                key=freshness.settings_key(self.settings, roots),
+                files=stamps,
+                scanned_at_ns=scanned_at,
+                documents=len(loaded.documents),
+                chunks=count,
+                lexical=lexical.fingerprint,
+                skipped=skipped,
+            ),
+        )
+        self._trusted_lexical = lexical.fingerprint  # the manifest just written vouches
+        self._end_write(f"{self.store.collection.id}:{lexical.fingerprint}")
         return IngestReport(
             documents=len(loaded.documents),
             chunks=count,
@@ -190,8 +186,35 @@ class Indexer:
             deleted=result["num_deleted"],
             unchanged=result["num_skipped"],
             skipped=skipped,
-            seconds=round(time.perf_counter() - started, 3),
+            seconds=0.0,
         )
+
+    def _write_chunks(
+        self,
+        chunks: list[Chunk],
+        progress: bool,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> dict[str, int]:
+        """Index ``chunks`` with LangChain's indexing API (unchanged ones are skipped)."""
+        from langchain_core.indexing import index as lc_index
+
+        bar = tqdm(
+            total=len(chunks),
+            desc="Indexing chunks",
+            unit="chunk",
+            disable=not progress,
+            dynamic_ncols=True,
+        )
+        with bar:
+            return lc_index(  # type: ignore[return-value]
+                _tick(bar, (chunk_to_lc(c) for c in chunks), len(chunks), on_progress),
+                self.records,
+                self.store.vectorstore,
+                cleanup="full",
+                source_id_key="doc_id",
+                key_encoder="sha256",
+                batch_size=INDEX_BATCH,
+            )
 
     def view(self) -> IndexView:
         """The index version a question should read (cheap: one small file read).
@@ -258,12 +281,15 @@ class Indexer:
             self._trusted_lexical = manifest.lexical
         return manifest
 
-    def refresh_lexical(self) -> LexicalIndex:
+    def refresh_lexical(self, *, changed: bool = False) -> LexicalIndex:
         """Rebuild the BM25 index from the collection unless it is already in step.
 
-        After ``fresh_manifest`` vouched for the current version, that version is loaded
-        without listing every id in the collection.
+        After ``fresh_manifest`` or an ingest vouched for the current version, that
+        version is loaded without listing every id in the collection; ``changed`` (the
+        ingest wrote or deleted chunks) rebuilds without first listing the ids.
         """
+        if changed:
+            return self._rebuild_lexical()
         trusted = self._trusted_lexical
         if trusted and LexicalIndex.current_fingerprint(self.settings.lexical_dir) == trusted:
             if self.lexical is None or self.lexical.fingerprint != trusted:
@@ -277,6 +303,9 @@ class Indexer:
             self.lexical = LexicalIndex.load(self.settings.lexical_dir)
             if self.lexical is not None:
                 return self.lexical
+        return self._rebuild_lexical()
+
+    def _rebuild_lexical(self) -> LexicalIndex:
         keys, chunks = [], []
         for rid, chunk in sorted(self.store.records(), key=lambda r: (r[1].doc_id, r[1].start)):
             keys.append(rid)
@@ -304,30 +333,8 @@ class Indexer:
         )
 
     def documents(self) -> list[DocumentInfo]:
-        """One row per indexed document, from the version questions read (no corpus
-        re-read, no scan of the collection)."""
-        rows: dict[str, DocumentInfo] = {}
-        counts: dict[str, int] = {}
-        view = self.view()
-        chunks = view.chunks() if view.lexical is not None else [c for _, c in view.store.records()]
-        for chunk in chunks:
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-            rows.setdefault(
-                chunk.doc_id,
-                DocumentInfo(
-                    doc_id=chunk.doc_id,
-                    title=chunk.title,
-                    kind=chunk.kind,
-                    published=chunk.published,
-                    source=chunk.source,
-                    url=chunk.url,
-                    chunks=0,
-                ),
-            )
-        return sorted(
-            (replace(row, chunks=counts[doc_id]) for doc_id, row in rows.items()),
-            key=lambda r: (r.published or "9999", r.title),
-        )
+        """One row per indexed document, from the version questions read."""
+        return self.view().documents()
 
     # -- internals ----------------------------------------------------------------------
     def _reconcile(self) -> None:
@@ -371,3 +378,7 @@ def _tick(
         if on_progress is not None:
             on_progress(done, total)
         yield doc
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 3)

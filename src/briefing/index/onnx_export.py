@@ -92,82 +92,16 @@ def ensure_export(cache_dir: Path, model: str) -> Path:
 
 def export(folder: Path, target: Path) -> None:
     """Export the sentence-transformers model in ``folder`` to ``target`` and verify it."""
-    import logging
-    import warnings
-
-    try:
-        import torch
-        from sentence_transformers import SentenceTransformer
-        from sentence_transformers.sentence_transformer.modules import (
-            Normalize,
-            Pooling,
-            Transformer,
-        )
-    except ImportError as exc:  # pragma: no cover - core dependencies
-        raise ConfigError(f"the ONNX export needs torch and sentence-transformers: {exc}") from exc
     started = time.perf_counter()
-    st = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-    modules = list(st)
-    if not (
-        len(modules) in (2, 3)
-        and isinstance(modules[0], Transformer)
-        and isinstance(modules[1], Pooling)
-        and (len(modules) == 2 or isinstance(modules[2], Normalize))
-    ):
-        raise ConfigError(
-            f"embedding_model {folder}: only Transformer + Pooling (+ Normalize) models can "
-            f"be exported to ONNX, this one has {[type(m).__name__ for m in modules]}"
-        )
-    pooling = modules[1].pooling_mode
-    if pooling not in ("mean", "cls") or not modules[1].include_prompt:
-        raise ConfigError(
-            f"embedding_model {folder}: pooling {pooling!r} is not supported by the ONNX "
-            "path (mean or cls); set BRIEFING_EMBEDDING_RUNTIME=torch"
-        )
+    st, modules, pooling = _load_exportable(folder)
     tokenizer = st.tokenizer
     known = ("input_ids", "attention_mask", "token_type_ids")
     inputs = [n for n in known if n in tokenizer.model_input_names]
-    encoded = tokenizer(list(PROBES[:2]), padding=True, return_tensors="pt")
-    transformer = modules[0].auto_model.eval()
-
-    class _Hidden(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.model = transformer
-
-        def forward(
-            self,
-            input_ids: torch.Tensor,
-            attention_mask: torch.Tensor | None = None,
-            token_type_ids: torch.Tensor | None = None,
-        ) -> torch.Tensor:
-            given = {"attention_mask": attention_mask, "token_type_ids": token_type_ids}
-            kwargs = {k: v for k, v in given.items() if v is not None}
-            return self.model(input_ids=input_ids, **kwargs).last_hidden_state
-
     tmp = target.parent / f".tmp-{target.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq")
-        exporter_log = logging.getLogger("torch.onnx")
-        level = exporter_log.level
-        exporter_log.setLevel(logging.ERROR)  # "torchvision is not installed" notes
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                _Hidden(),
-                (),
-                str(tmp / "model.onnx"),
-                kwargs={n: encoded[n] for n in inputs},
-                input_names=inputs,
-                output_names=["last_hidden_state"],
-                dynamic_shapes={n: {0: batch, 1: seq} for n in inputs},
-                dynamo=True,
-                external_data=True,
-                verbose=False,
-            )
-        exporter_log.setLevel(level)
+        _export_graph(modules[0].auto_model.eval(), tokenizer, inputs, tmp / "model.onnx")
         tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"))
         config = {
             "format": FORMAT,
@@ -189,6 +123,83 @@ def export(folder: Path, target: Path) -> None:
         os.replace(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load_exportable(folder: Path):  # type: ignore[no-untyped-def]
+    """(model, its modules, pooling mode); ConfigError for a model the ONNX path cannot
+    reproduce (anything but Transformer + mean/cls Pooling (+ Normalize))."""
+    try:
+        from sentence_transformers import SentenceTransformer
+        from sentence_transformers.sentence_transformer.modules import (
+            Normalize,
+            Pooling,
+            Transformer,
+        )
+    except ImportError as exc:  # pragma: no cover - core dependencies
+        raise ConfigError(f"the ONNX export needs torch and sentence-transformers: {exc}") from exc
+    st = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    modules = list(st)
+    if not (
+        len(modules) in (2, 3)
+        and isinstance(modules[0], Transformer)
+        and isinstance(modules[1], Pooling)
+        and (len(modules) == 2 or isinstance(modules[2], Normalize))
+    ):
+        raise ConfigError(
+            f"embedding_model {folder}: only Transformer + Pooling (+ Normalize) models can "
+            f"be exported to ONNX, this one has {[type(m).__name__ for m in modules]}"
+        )
+    pooling = modules[1].pooling_mode
+    if pooling not in ("mean", "cls") or not modules[1].include_prompt:
+        raise ConfigError(
+            f"embedding_model {folder}: pooling {pooling!r} is not supported by the ONNX "
+            "path (mean or cls); set BRIEFING_EMBEDDING_RUNTIME=torch"
+        )
+    return st, modules, pooling
+
+
+def _export_graph(transformer, tokenizer, inputs: list[str], path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The transformer's last hidden state as an ONNX graph (dynamic batch and length)."""
+    import logging
+    import warnings
+
+    import torch
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = transformer
+
+        def forward(
+            self,
+            input_ids: torch.Tensor,
+            attention_mask: torch.Tensor | None = None,
+            token_type_ids: torch.Tensor | None = None,
+        ) -> torch.Tensor:
+            given = {"attention_mask": attention_mask, "token_type_ids": token_type_ids}
+            kwargs = {k: v for k, v in given.items() if v is not None}
+            return self.model(input_ids=input_ids, **kwargs).last_hidden_state
+
+    encoded = tokenizer(list(PROBES[:2]), padding=True, return_tensors="pt")
+    batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq")
+    exporter_log = logging.getLogger("torch.onnx")
+    level = exporter_log.level
+    exporter_log.setLevel(logging.ERROR)  # "torchvision is not installed" notes
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _Hidden(),
+            (),
+            str(path),
+            kwargs={n: encoded[n] for n in inputs},
+            input_names=inputs,
+            output_names=["last_hidden_state"],
+            dynamic_shapes={n: {0: batch, 1: seq} for n in inputs},
+            dynamo=True,
+            external_data=True,
+            verbose=False,
+        )
+    exporter_log.setLevel(level)
 
 
 def _verify(st, folder: Path) -> None:  # type: ignore[no-untyped-def]

@@ -118,13 +118,13 @@ class ChromaStore:
 
         client_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
-            if settings.chroma_host:
+            if settings.index.chroma_host:
                 client = chromadb.HttpClient(
-                    host=settings.chroma_host, port=settings.chroma_port, settings=client_settings
+                    host=settings.index.chroma_host,
+                    port=settings.index.chroma_port,
+                    settings=client_settings,
                 )
-                self.location = (
-                    f"chroma server http://{settings.chroma_host}:{settings.chroma_port}"
-                )
+                self.location = f"chroma server http://{settings.index.chroma_host}:{settings.index.chroma_port}"
             else:
                 settings.chroma_dir.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(
@@ -132,10 +132,10 @@ class ChromaStore:
                 )
                 self.location = str(settings.chroma_dir.resolve())
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
-            target = settings.chroma_host or settings.chroma_dir
+            target = settings.index.chroma_host or settings.chroma_dir
             raise IndexStoreError(f"cannot open the Chroma store at {target}: {exc}") from exc
         self.client = client
-        self.collection_name = settings.collection
+        self.collection_name = settings.index.collection
         self._embeddings = embeddings
         self._vectorstore = None
         self._collection = None
@@ -246,7 +246,7 @@ class ChromaStore:
         """
         from chromadb.api.shared_system_client import SharedSystemClient
 
-        if not self.settings.chroma_host:  # a server client has no such cache
+        if not self.settings.index.chroma_host:  # a server client has no such cache
             identifier = getattr(self.client, "_identifier", None)
             SharedSystemClient._identifier_to_system.pop(identifier, None)
             SharedSystemClient._identifier_to_refcount.pop(identifier, None)

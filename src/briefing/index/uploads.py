@@ -10,10 +10,12 @@ the server.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import shutil
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,10 @@ from ..config import Settings
 from ..errors import BriefingError, CorpusError, UploadError
 from ..types import IngestReport
 
-__all__ = ["UPLOAD_TYPES", "UploadJob", "safe_filename", "stage_upload"]
+__all__ = ["UPLOAD_TYPES", "UploadJob", "safe_filename", "stage_upload", "start_upload"]
+
+log = logging.getLogger(__name__)
+Ingest = Callable[..., IngestReport]  # ingest(on_progress=...) of the live index
 
 UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf")
 _ids = itertools.count(1)
@@ -71,14 +76,8 @@ class UploadJob:
         return self.report
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "state": self.state,
-            "done": self.done,
-            "total": self.total,
-            "error": str(self.error) if self.error else "",
-        }
+        shown = ("id", "name", "state", "done", "total")
+        return {**{key: getattr(self, key) for key in shown}, "error": str(self.error or "")}
 
 
 def safe_filename(filename: str) -> str:
@@ -110,7 +109,7 @@ def stage_upload(settings: Settings, filename: str, data: bytes, known_ids: set[
         )
     if not data:
         raise UploadError(f"{filename!r}: the file is empty")
-    limit = min(settings.max_upload_bytes, settings.max_file_bytes)
+    limit = min(settings.web.max_upload_bytes, settings.corpus.max_file_bytes)
     if len(data) > limit:
         raise UploadError(
             f"{filename!r}: {len(data):,} bytes is over the limit of {limit:,} "
@@ -139,6 +138,39 @@ def stage_upload(settings: Settings, filename: str, data: bytes, known_ids: set[
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def start_upload(
+    settings: Settings, filename: str, data: bytes, *, known_ids: set[str], ingest: Ingest
+) -> UploadJob:
+    """Check and save an upload now (UploadError when it is unusable), index it in a
+    background thread with ``ingest``; the job shows progress and the outcome."""
+    target = stage_upload(settings, filename, data, known_ids)
+    job = UploadJob(name=target.name)
+    threading.Thread(
+        target=_index_upload, args=(job, target, ingest), name=f"upload-{job.id}", daemon=True
+    ).start()
+    return job
+
+
+def _index_upload(job: UploadJob, target: Path, ingest: Ingest) -> None:
+    try:
+        job.finish(ingest(on_progress=job.progress))
+    except Exception as exc:  # the job reports it; the corpus must stay loadable
+        log.warning("indexing the upload %s failed: %s", job.name, exc)
+        target.unlink(missing_ok=True)
+        try:
+            ingest()
+        except Exception:
+            log.exception("re-ingest after a failed upload failed")
+        shown = (
+            exc
+            if isinstance(exc, BriefingError)
+            else UploadError(
+                f"{job.name!r}: indexing failed ({type(exc).__name__}); the file was removed"
+            )
+        )
+        job.fail(shown)
 
 
 def _public(message: str, tmp: Path) -> str:

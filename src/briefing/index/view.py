@@ -10,9 +10,9 @@ still there. An id with no chunk in the version is skipped, never a crash.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..types import Chunk, RetrievalFilter
+from ..types import Chunk, Citation, DocumentInfo, RetrievalFilter
 from .lexical import LexicalIndex
 from .store import ChromaStore
 
@@ -59,3 +59,37 @@ class IndexView:
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.lexical.chunk(chunk_id) if self.lexical is not None else None
+
+    def citation_context(self, citation: Citation) -> tuple[str, str, str]:
+        """(before, quote, after): the cited quote inside its chunk, for highlighting;
+        ("", quote, "") when this version no longer holds the chunk or the span."""
+        chunk = self.chunk(citation.chunk_id)
+        if chunk is None or not (chunk.start <= citation.start <= citation.end <= chunk.end):
+            return "", citation.quote, ""
+        a, b = citation.start - chunk.start, citation.end - chunk.start
+        return chunk.text[:a], chunk.text[a:b], chunk.text[b:]
+
+    def documents(self) -> list[DocumentInfo]:
+        """One row per document of this version (no corpus re-read; without a BM25
+        index, from the collection's records), oldest first."""
+        rows: dict[str, DocumentInfo] = {}
+        counts: dict[str, int] = {}
+        chunks = self.chunks() if self.lexical is not None else [c for _, c in self.store.records()]
+        for chunk in chunks:
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+            rows.setdefault(
+                chunk.doc_id,
+                DocumentInfo(
+                    doc_id=chunk.doc_id,
+                    title=chunk.title,
+                    kind=chunk.kind,
+                    published=chunk.published,
+                    source=chunk.source,
+                    url=chunk.url,
+                    chunks=0,
+                ),
+            )
+        return sorted(
+            (replace(row, chunks=counts[doc_id]) for doc_id, row in rows.items()),
+            key=lambda r: (r.published or "9999", r.title),
+        )

@@ -11,7 +11,7 @@ pip command of its extra:
   extra.
 
 Building a model does no network I/O; the first request does. The read timeout is
-``settings.llm_timeout_s``, the connect timeout at most 10 s. ``max_retries`` is the OpenAI
+``settings.llm.timeout_s``, the connect timeout at most 10 s. ``max_retries`` is the OpenAI
 client's own retry count, 0 by default: :func:`briefing.llm.calls.call_chat_model` retries
 instead, and unlike the client it does not retry after a read timeout.
 """
@@ -35,7 +35,7 @@ def _timeout(settings: Settings) -> httpx.Timeout:
     import httpx  # a dependency of both the openai and the ollama clients
 
     return httpx.Timeout(
-        settings.llm_timeout_s, connect=min(_CONNECT_SECONDS, settings.llm_timeout_s)
+        settings.llm.timeout_s, connect=min(_CONNECT_SECONDS, settings.llm.timeout_s)
     )
 
 
@@ -44,10 +44,10 @@ def openai_chat(settings: Settings, *, max_retries: int = 0) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
-        model=settings.llm_model,
-        base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key,
-        temperature=settings.llm_temperature,
+        model=settings.llm.model,
+        base_url=settings.llm.base_url,
+        api_key=settings.llm.api_key,
+        temperature=settings.llm.temperature,
         timeout=_timeout(settings),
         max_retries=max_retries,
         # OpenAI-compatible servers speak Chat Completions, not the Responses API.
@@ -61,9 +61,9 @@ def ollama_chat(settings: Settings, *, max_retries: int = 0) -> BaseChatModel:
 
     del max_retries  # call_chat_model retries; the ollama client never does
     return ChatOllama(
-        model=settings.llm_model,
-        base_url=settings.ollama_base_url,
-        temperature=settings.llm_temperature,
+        model=settings.llm.model,
+        base_url=settings.llm.ollama_base_url,
+        temperature=settings.llm.temperature,
         client_kwargs={"timeout": _timeout(settings)},
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from ..types import Chunk, Passage, RetrievalFilter
 from .sources import SourceProfile, match_sources, source_phrases
@@ -16,6 +17,40 @@ from .sources import SourceProfile, match_sources, source_phrases
 DenseSearch = Callable[[str, int, RetrievalFilter | None], list[tuple[Chunk, float]]]
 LexicalSearch = Callable[[str, int, RetrievalFilter | None], list[tuple[Chunk, float]]]
 Profiles = Callable[[], Sequence[SourceProfile]]
+Hits = list[tuple[Chunk, float]]
+
+
+class Searches(Protocol):
+    """The searches one question runs, all over one index version.
+
+    A retriever built once opens a fresh ``Searches`` per question
+    (:class:`briefing.retrieval.index_search.IndexSearches` over the live index).
+    """
+
+    def dense(self, query: str, k: int, where: RetrievalFilter | None) -> Hits: ...
+
+    def lexical(self, query: str, k: int, where: RetrievalFilter | None) -> Hits | None:
+        """BM25 hits, or None when there is no lexical index."""
+
+    def profiles(self) -> Sequence[SourceProfile]: ...
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FunctionSearches:
+    """``Searches`` from plain callables (fixed data, tests, other stores)."""
+
+    dense_search: DenseSearch
+    lexical_search: LexicalSearch | None = None
+    profiles_of: Profiles | None = None
+
+    def dense(self, query: str, k: int, where: RetrievalFilter | None) -> Hits:
+        return self.dense_search(query, k, where)
+
+    def lexical(self, query: str, k: int, where: RetrievalFilter | None) -> Hits | None:
+        return None if self.lexical_search is None else self.lexical_search(query, k, where)
+
+    def profiles(self) -> Sequence[SourceProfile]:
+        return () if self.profiles_of is None else self.profiles_of()
 
 
 def rrf_fuse(
@@ -56,6 +91,9 @@ def _restrict(where: RetrievalFilter | None, doc_ids: tuple[str, ...]) -> Retrie
 class HybridRetriever:
     """Dense + BM25 candidates, fused, de-duplicated, filtered; ``mode="dense"`` skips BM25.
 
+    Built once: either over fixed search callables (``HybridRetriever(dense, lexical)``)
+    or with ``searches``, which opens the searches of one question (one index version).
+
     With ``profiles`` (the corpus's document metadata), a question that names its source
     ("according to the article", "per Reuters") adds a third ranking to the fusion: the
     named documents' chunks, ordered by the same dense (and BM25) searches restricted to
@@ -64,31 +102,45 @@ class HybridRetriever:
 
     def __init__(
         self,
-        dense: DenseSearch,
-        lexical: LexicalSearch | None,
+        dense: DenseSearch | None = None,
+        lexical: LexicalSearch | None = None,
         *,
+        searches: Callable[[], Searches] | None = None,
         top_k: int = 6,
         candidate_k: int = 20,
         rrf_k: int = 60,
         mode: str = "hybrid",
         profiles: Profiles | None = None,
     ) -> None:
-        self._dense = dense
-        self._lexical = lexical
+        if searches is None:
+            if dense is None:
+                raise TypeError("HybridRetriever needs a dense search or searches")
+            fixed = FunctionSearches(dense, lexical, profiles)
+            searches = lambda: fixed  # noqa: E731 - the same searches for every question
+        self._open = searches
+        self._dense, self._lexical = dense, lexical  # the fixed searches, when given
         self.top_k = top_k
         self.candidate_k = candidate_k
         self.rrf_k = rrf_k
         self.mode = mode
-        self._profiles = profiles
+
+    def _rankings(
+        self, search: Searches, question: str, where: RetrievalFilter | None
+    ) -> dict[str, Hits]:
+        rankings = {"dense": search.dense(question, self.candidate_k, where)}
+        if self.mode == "hybrid":
+            lexical = search.lexical(question, self.candidate_k, where)
+            if lexical is not None:
+                rankings["lexical"] = lexical
+        return rankings
 
     def retrieve(
         self, question: str, *, k: int | None = None, where: RetrievalFilter | None = None
     ) -> list[Passage]:
         k = k or self.top_k
-        rankings = {"dense": self._dense(question, self.candidate_k, where)}
-        if self.mode == "hybrid" and self._lexical is not None:
-            rankings["lexical"] = self._lexical(question, self.candidate_k, where)
-        named, named_raw = self.source_ranking(question, where)
+        search = self._open()  # one index version for the whole question
+        rankings = self._rankings(search, question, where)
+        named, named_raw = self._source_ranking(search, question, where)
         if named:
             rankings["source"] = named
         passages: list[Passage] = []
@@ -118,16 +170,19 @@ class HybridRetriever:
         Returns the ranking (chunk, fused score) and each chunk's raw dense/BM25 scores;
         both are empty when the question names no source or no profiles were given.
         """
-        if self._profiles is None or not source_phrases(question):
+        return self._source_ranking(self._open(), question, where)
+
+    def _source_ranking(
+        self, search: Searches, question: str, where: RetrievalFilter | None
+    ) -> tuple[Hits, dict[str, dict[str, float]]]:
+        if not source_phrases(question):
             return [], {}
-        doc_ids = match_sources(question, self._profiles())
+        profiles = search.profiles()
+        doc_ids = match_sources(question, profiles) if profiles else ()
         if not doc_ids:
             return [], {}
         narrowed = _restrict(where, doc_ids)
         if narrowed is None:
             return [], {}
-        rankings = {"dense": self._dense(question, self.candidate_k, narrowed)}
-        if self.mode == "hybrid" and self._lexical is not None:
-            rankings["lexical"] = self._lexical(question, self.candidate_k, narrowed)
-        fused = rrf_fuse(rankings, rrf_k=self.rrf_k)
+        fused = rrf_fuse(self._rankings(search, question, narrowed), rrf_k=self.rrf_k)
         return [(c, s) for c, s, _ in fused], {c.id: raw for c, _, raw in fused}

@@ -1,7 +1,8 @@
 """The staff web chat (Gradio): a thin layer that formats ``Answer`` records.
 
-Modules: ``formatting`` (pure HTML rendering and escaping), ``feedback`` (JSONL log and
-export to draft eval cases), ``session`` (per-session state and event handlers) and
-``app`` (layout, wiring, ``launch`` / ``serve``). Importing this package loads nothing
-heavy; ``briefing.web.app`` imports Gradio.
+Modules: ``formatting`` (pure HTML rendering and escaping), ``session`` (per-session
+state and event handlers), ``layout`` (each tab's components), ``wiring`` (events to
+handlers) and ``app`` (``build_app``, ``launch`` / ``serve``: the entry points other
+layers import). The feedback log is :mod:`briefing.feedback`. Importing this package
+loads nothing heavy; ``briefing.web.app`` imports Gradio.
 """

@@ -1,4 +1,4 @@
-"""Render a :class:`~briefing.briefings.records.Briefing` as HTML. Pure, no Gradio.
+"""Render a :class:`~briefing.briefing_records.Briefing` as HTML. Pure, no Gradio.
 
 The points carry the same clickable footnotes as chat answers: footnote ``[n]`` of the
 briefing keyed ``key`` links to ``#src-<key>-<n>``, and :func:`render_briefing_sources`
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..briefings.records import Briefing, BriefingPoint
+from ..briefing_records import Briefing, BriefingPoint
 from . import formatting as fmt
 
 __all__ = ["render_briefing", "render_briefing_points", "render_briefing_sources"]

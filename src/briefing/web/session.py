@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import BriefingError, QuestionError
+from ..feedback import FeedbackRecord, FeedbackStore, Rating
 from ..index.uploads import UPLOAD_TYPES, UploadJob
-from ..types import Answer, AnswerDelta, Citation, DocumentInfo, Turn
+from ..types import Answer, AnswerDelta, Citation, DocumentInfo, History, Turn
 from . import formatting as fmt
-from .feedback import FeedbackRecord, FeedbackStore, Rating
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -51,7 +51,8 @@ class ChatState:
     """One browser session's conversation.
 
     Fields:
-        turns: answered exchanges, oldest first (the history for follow-ups).
+        history: answered exchanges, oldest first (the context for follow-ups; the
+            same record a ``Conversation`` keeps).
         views: the sources-panel entry of each answered turn.
         messages: the chatbot's messages (``{"role", "content"}`` dicts, HTML content).
         message_turn: chat message index of each answer -> its turn number (1-based).
@@ -59,12 +60,16 @@ class ChatState:
         pending_comment: the turn whose rating may still receive a comment.
     """
 
-    turns: list[Turn] = field(default_factory=list)
+    history: History = field(default_factory=History)
     views: list[fmt.SourceView] = field(default_factory=list)
     messages: list[dict[str, str]] = field(default_factory=list)
     message_turn: dict[int, int] = field(default_factory=dict)
     feedback: dict[int, FeedbackRecord] = field(default_factory=dict)
     pending_comment: int | None = None
+
+    @property
+    def turns(self) -> list[Turn]:
+        return self.history.turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +145,7 @@ class ChatHandlers:
             state.messages = messages
             yield ChatUpdate(messages, self.sources_html(state), state)
             return
-        turn = len(state.turns) + 1
-        state.turns.append(Turn(question=question, answer=final))
+        turn = state.history.add(final)
         state.views.append(self._view(turn, final))
         messages[-1] = {"role": "assistant", "content": fmt.render_answer(final, turn)}
         state.message_turn[len(messages) - 1] = turn
@@ -224,7 +228,7 @@ class ChatHandlers:
                 "error": "the assistant failed; the error was logged",
                 "error_type": "InternalError",
             }, state
-        state.turns.append(Turn(question=answer.question, answer=answer))
+        state.history.add(answer)
         return answer.to_dict(), state
 
     # --- briefing tab -----------------------------------------------------------------

@@ -28,7 +28,7 @@ def main() -> None:
         assistant = Assistant(settings)
         frozen = []
         for reply in replies:
-            passages = assistant.retrieve(reply["standalone_question"], k=settings.top_k)
+            passages = assistant.retrieve(reply["standalone_question"], k=settings.retrieval.top_k)
             frozen.append([[p.chunk.doc_id, p.chunk.text[:60]] for p in passages])
         assistant.close()
     lines = ",\n".join(" " + json.dumps(item, ensure_ascii=False) for item in frozen)

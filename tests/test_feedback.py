@@ -11,8 +11,8 @@ import yaml
 
 from briefing.errors import DatasetError
 from briefing.evaluation.dataset import parse_dataset
+from briefing.feedback import FeedbackRecord, FeedbackStore, draft_eval_cases, export_yaml
 from briefing.types import Answer, Citation
-from briefing.web.feedback import FeedbackRecord, FeedbackStore, draft_eval_cases, export_yaml
 
 
 def make_answer(question: str = "Which firms got licences?", text: str = "JL Mag [1].") -> Answer:

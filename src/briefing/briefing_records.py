@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from ..types import Citation
+from .types import Citation
 
 __all__ = [
     "KINDS",

@@ -31,8 +31,8 @@ from typing import Any, Literal
 import yaml
 from filelock import FileLock
 
-from ..errors import FeedbackError
-from ..types import Answer
+from .errors import FeedbackError
+from .types import Answer
 
 log = logging.getLogger(__name__)
 
