@@ -92,7 +92,9 @@ class Users:
     def __init__(self, url: str) -> None:
         from gradio_client import Client
 
-        with ThreadPoolExecutor(USERS) as pool:
+        # Ten at a time: 50 simultaneous handshakes (each fetches the API description)
+        # timed out under load once; the users still ask all at once below.
+        with ThreadPoolExecutor(10) as pool:
             self.clients = list(pool.map(lambda _: Client(url, verbose=False), range(USERS)))
 
     def run(self, until: Callable[[], bool], rounds: int) -> list[tuple[str, float, dict]]:
@@ -191,7 +193,7 @@ def test_reliability_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     try:
         # --- 1/3: 50 users, idle server, then during an upload and a CLI ingest -------
         started = time.perf_counter()
-        idle = users.run(lambda: True, rounds=3)
+        idle = users.run(lambda: True, rounds=2)
         idle_s = time.perf_counter() - started
         idle_p95 = p95([s for _, s, _ in idle])
         done = {"upload": False, "cli": False}
@@ -212,7 +214,7 @@ def test_reliability_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         for t in side:
             t.start()
         started = time.perf_counter()
-        loaded = users.run(lambda: all(done.values()), rounds=3)
+        loaded = users.run(lambda: all(done.values()), rounds=2)
         loaded_s = time.perf_counter() - started
         for t in side:
             t.join(timeout=600)
