@@ -92,10 +92,20 @@ def stop(server: subprocess.Popen) -> None:
 
 
 def one_round(url: str, users: int, asked: list[str], per_user: int, deadline_s: float):  # type: ignore[no-untyped-def]
+    import ssl
+
+    import certifi
     from gradio_client import Client
 
+    # gradio_client makes a new httpx client for every request, and httpx builds a new
+    # TLS context for it (loading the whole CA bundle: ~10 ms of CPU) even for a plain
+    # http URL. On 2 cores that load generator then outweighs the server it measures,
+    # so every user shares one context, made once with the same CA bundle.
+    tls = ssl.create_default_context(cafile=certifi.where())
     with ThreadPoolExecutor(max_workers=min(users, 16)) as pool:
-        clients = list(pool.map(lambda _: Client(url, verbose=False), range(users)))
+        clients = list(
+            pool.map(lambda _: Client(url, verbose=False, ssl_verify=tls), range(users))
+        )
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()

@@ -34,6 +34,7 @@ from .conversation import Conversation
 from .index.embeddings import LazyEmbeddings
 from .index.ingest import Indexer
 from .index.live import LiveIndex
+from .index.text_vectors import open_text_vectors
 from .index.uploads import UploadJob
 from .input import check_question
 from .registry import make_backend
@@ -289,7 +290,9 @@ class Assistant:
     def briefer(self) -> Briefer:
         from .briefings.briefer import Briefer
 
-        return self._once("_briefer", lambda: Briefer(self.embeddings))
+        return self._once(
+            "_briefer", lambda: Briefer(self.embeddings, store=open_text_vectors(self.settings))
+        )
 
     def conversation(self) -> Conversation:
         """A conversation that keeps its own history (one per user or chat window)."""

@@ -218,6 +218,11 @@ class Settings(BaseSettings):
         return f"chroma/{self.index.collection}"
 
     @property
+    def text_vectors_path(self) -> Path:
+        """Sentence vectors the ingest embeds for the answerer (``index.text_vectors``)."""
+        return self.data_dir / "sentence-vectors.sqlite"
+
+    @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
 

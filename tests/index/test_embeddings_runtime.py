@@ -56,15 +56,28 @@ ASK_WITHOUT_TORCH = """
 import json, sys
 from briefing.config import Settings, apply_runtime_defaults
 apply_runtime_defaults()
+from briefing.index import onnx_runtime
+embedded = []
+real = onnx_runtime.OnnxEmbeddings.embed_documents
+def spy(self, texts):
+    embedded.extend(texts)
+    return real(self, texts)
+onnx_runtime.OnnxEmbeddings.embed_documents = spy
 from briefing.assistant import Assistant
-answer = Assistant(Settings()).ask("Where is JL Mag based?")
+assistant = Assistant(Settings())
+assistant.index.ensure_ready()
+embedded.clear()  # what the start-up ingest embedded (the first run) is not the question's
+question = "Where is JL Mag based?"
+answer = assistant.ask(question)
 heavy = [m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules]
-print(json.dumps({"heavy": heavy, "text": answer.text}))
+sentences = [t for t in embedded if t != question and len(t.split()) > 3]
+print(json.dumps({"heavy": heavy, "text": answer.text, "sentences": sentences,
+                  "langchain": "langchain_core" in sys.modules}))
 """
 
 
 @pytest.mark.slow
-def test_answering_a_question_imports_no_torch(tmp_path: Path, corpus_copy: Path) -> None:
+def test_answering_a_question_imports_no_torch_and_embeds_no_sentence(tmp_path: Path, corpus_copy: Path) -> None:
     env = {
         **os.environ,
         "BRIEFING_CORPUS_DIR": str(corpus_copy),
@@ -84,6 +97,11 @@ def test_answering_a_question_imports_no_torch(tmp_path: Path, corpus_copy: Path
     for run in runs:
         assert run["heavy"] == []
         assert "Ganzhou" in run["text"]
+        # The ingest stored every sentence's vector: a question embeds only itself (and
+        # a few 1-3 word phrases), never a sentence of its passages.
+        assert run["sentences"] == []
+    # On a built index nothing imports LangChain (0.15 s of every `briefing ask`).
+    assert runs[1]["langchain"] is False
 
 
 def test_model_key_follows_the_model_files(tmp_path: Path) -> None:

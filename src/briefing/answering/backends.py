@@ -18,9 +18,14 @@ __all__ = ["heuristic_rewriter", "llm_answerer", "llm_rewriter", "offline_answer
 
 def offline_answerer(parts: Parts) -> Answerer:
     """The extractive answerer over the assistant's embeddings."""
+    from ..index.text_vectors import open_text_vectors
     from .offline import OfflineAnswerer
 
-    return OfflineAnswerer(parts.embeddings, max_words=parts.settings.answer.max_words)
+    return OfflineAnswerer(
+        parts.embeddings,
+        max_words=parts.settings.answer.max_words,
+        store=open_text_vectors(parts.settings),
+    )
 
 
 def llm_answerer(parts: Parts) -> Answerer:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..corpus import sentence_spans
+from ..corpus import in_section, sentence_spans
 from ..text import content_words, numbers, squash_spaces
 from ..types import Passage
 from .planted import planted_instruction
@@ -62,11 +62,8 @@ class Candidate:
 
     @property
     def context(self) -> str:
-        """The sentence under its heading ("How the general licences work: ..."): the
-        heading often names the question a paragraph answers."""
-        headings = self.passage.chunk.heading_path
-        head = " > ".join(headings[1:] or headings) or self.passage.chunk.title
-        return f"{head}: {self.text}" if head else self.text
+        """The sentence under its heading (see :func:`briefing.corpus.in_section`)."""
+        return in_section(self.passage.chunk, self.text)
 
 
 def match_keys(text: str) -> frozenset[str]:

@@ -29,10 +29,11 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
+from ..index.text_vectors import TextVectors
 from ..types import Answer, AnswerDelta, Citation, Passage
 from .analysis import Analysis, logit, ruled_out, year_after_sources
 from .base import AnswerBackend, abstained_answer
@@ -47,6 +48,9 @@ from .sentence_features import sentence_phrases
 from .vector_cache import VectorCache
 from .word_cap import cap_words
 
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
 __all__ = ["Analysis", "OfflineAnswerer"]
 
 
@@ -59,6 +63,7 @@ class OfflineAnswerer(AnswerBackend):
         limits: sentence and word caps and redundancy rules.
         max_words: soft cap on answer length (words), unless the question asks for detail.
         cache_size: embeddings kept in memory (sentences, headings, words).
+        store: sentence vectors on disk (the ingest's), read before embedding.
     """
 
     name = "offline"
@@ -71,8 +76,9 @@ class OfflineAnswerer(AnswerBackend):
         limits: SelectionLimits | None = None,
         max_words: int = 120,
         cache_size: int = 50_000,
+        store: TextVectors | None = None,
     ) -> None:
-        self._cache = VectorCache(embeddings, cache_size)
+        self._cache = VectorCache(embeddings, cache_size, store=store)
         self._embeddings = embeddings
         self._model = model
         base = limits or SelectionLimits()

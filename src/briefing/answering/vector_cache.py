@@ -4,9 +4,13 @@ The offline answerer and the briefings embed the same corpus sentences again and
 again; caching by text makes a warm question (or a second briefing over the same
 index) embed only what it has not seen.
 
+With a ``store`` (:class:`~briefing.index.text_vectors.TextVectors`, filled by the
+ingest), texts missing from memory are read from disk before any is embedded, and what
+had to be embedded is written back, so a new process pays only for new text.
+
 Usage::
 
-    cache = VectorCache(embeddings, size=50_000)
+    cache = VectorCache(embeddings, size=50_000, store=TextVectors(path, model=name))
     rows = cache.vectors(["one sentence", "another"])   # float32, as the model returns
     topic = cache.query("rare-earth export controls")
 """
@@ -16,9 +20,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
+
+from ..index.text_vectors import TextVectors
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 __all__ = ["VectorCache"]
 
@@ -26,9 +35,12 @@ __all__ = ["VectorCache"]
 class VectorCache:
     """A bounded, thread-safe LRU of vectors keyed by text (``size`` texts at most)."""
 
-    def __init__(self, embeddings: Embeddings, size: int = 50_000) -> None:
+    def __init__(
+        self, embeddings: Embeddings, size: int = 50_000, *, store: TextVectors | None = None
+    ) -> None:
         self._embeddings = embeddings
         self._size = size
+        self._store = store
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -36,12 +48,17 @@ class VectorCache:
         """One vector per text, in order; the missing ones embedded in one batch."""
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        fresh: dict[str, np.ndarray] = {}
-        if missing:
-            for text, vector in zip(
-                missing, self._embeddings.embed_documents(missing), strict=True
-            ):
-                fresh[text] = np.asarray(vector, dtype=np.float32)
+        fresh: dict[str, np.ndarray] = self._store.get(missing) if missing and self._store else {}
+        if unseen := [t for t in missing if t not in fresh]:
+            embedded = {
+                text: np.asarray(vector, dtype=np.float32)
+                for text, vector in zip(
+                    unseen, self._embeddings.embed_documents(unseen), strict=True
+                )
+            }
+            if self._store is not None:
+                self._store.put(embedded)
+            fresh.update(embedded)
         with self._lock:
             self._vectors.update(fresh)
             found = [fresh.get(t) if t in fresh else self._vectors.get(t) for t in texts]

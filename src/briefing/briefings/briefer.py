@@ -17,11 +17,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING
 
 from ..answering.citations import citation_for_span
 from ..briefing_records import Briefing, BriefingPoint, BriefingScope, BriefingSection
+from ..index.text_vectors import TextVectors
 from ..index.view import IndexView
 from ..types import Citation, Passage
 from .disagreements import Dispute, find_disputes
@@ -29,6 +29,9 @@ from .inventory import Inventory, Sentence, VectorCache
 from .scope import Search, scope_sentences
 from .summary import Pick, summarise
 from .timeline import dated_events
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 __all__ = ["Briefer"]
 
@@ -90,8 +93,8 @@ def _by_year(points: Sequence[BriefingPoint]) -> tuple[BriefingSection, ...]:
 class Briefer:
     """Builds briefings over an index version (thread-safe; see the module docstring)."""
 
-    def __init__(self, embeddings: Embeddings) -> None:
-        self.cache = VectorCache(embeddings)
+    def __init__(self, embeddings: Embeddings, *, store: TextVectors | None = None) -> None:
+        self.cache = VectorCache(embeddings, store=store)
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
 

@@ -10,13 +10,14 @@ from briefing.corpus.loaders import (
     load_file,
     parse_file,
 )
-from briefing.corpus.sentences import sentence_spans, split_paragraphs
+from briefing.corpus.sentences import in_section, sentence_spans, split_paragraphs
 
 __all__ = [
     "LoadResult",
     "SkipFile",
     "chunk_document",
     "chunk_id",
+    "in_section",
     "content_hash",
     "load_corpus",
     "load_file",

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import re
 
+from ..types import Chunk
+
 __all__ = ["MAX_SENTENCE_CHARS", "is_block_marker_line", "sentence_spans", "split_paragraphs"]
 
 #: A "sentence" longer than this (a pathological line without punctuation, a base64 blob)
@@ -197,3 +199,11 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
             spans.append((start, start + len(block.strip())))
         pos = match.end() if match else len(text)
     return spans
+
+
+def in_section(chunk: Chunk, sentence: str) -> str:
+    """``sentence`` under its chunk's heading ("How the general licences work: ..."): the
+    heading often names the question a paragraph answers. The answerer embeds both."""
+    headings = chunk.heading_path
+    head = " > ".join(headings[1:] or headings) or chunk.title
+    return f"{head}: {sentence}" if head else sentence

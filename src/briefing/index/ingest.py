@@ -42,6 +42,7 @@ from . import freshness
 from .generation import Generation, read_generation, write_generation
 from .lexical import LexicalIndex, fingerprint
 from .store import ChromaStore, chunk_to_lc
+from .text_vectors import chunk_texts, open_text_vectors
 from .view import IndexView
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 # Chunks per write to Chroma and the record manager (the embedding model sub-batches
 # them by length); a killed ingest loses at most one such batch of work.
 INDEX_BATCH = 128
+SENTENCE_BATCH = 256  # sentences embedded (and stored) per step of the ingest's second bar
 
 
 class Indexer:
@@ -161,6 +163,8 @@ class Indexer:
         ]
         result = self._write_chunks(chunks, progress, on_progress)
         changed = result["num_added"] + result["num_updated"] + result["num_deleted"] > 0
+        if changed:
+            self._embed_sentences(chunks, progress)
         lexical = self.refresh_lexical(changed=changed)
         self._write_state(len(loaded.documents))
         skipped = (*(f"{path}: {reason}" for path, reason in loaded.skipped), *loaded.errors)
@@ -215,6 +219,29 @@ class Indexer:
                 key_encoder="sha256",
                 batch_size=INDEX_BATCH,
             )
+
+    def _embed_sentences(self, chunks: list[Chunk], progress: bool) -> None:
+        """Store the vectors the offline answerer needs for ``chunks``' sentences (those
+        not stored yet), so questions embed only the question (see ``text_vectors``)."""
+        store = open_text_vectors(self.settings)
+        try:
+            todo = store.missing(chunk_texts(chunks))
+            bar = tqdm(
+                total=len(todo),
+                desc="Embedding sentences",
+                unit="sentence",
+                disable=not progress or not todo,
+                dynamic_ncols=True,
+            )
+            with bar:
+                for i in range(0, len(todo), SENTENCE_BATCH):
+                    part = todo[i : i + SENTENCE_BATCH]
+                    store.put(
+                        dict(zip(part, self.store.embeddings.embed_documents(part), strict=True))
+                    )
+                    bar.update(len(part))
+        finally:
+            store.close()
 
     def view(self) -> IndexView:
         """The index version a question should read (cheap: one small file read).

@@ -20,8 +20,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..errors import ConfigError, CorpusError
@@ -30,6 +29,9 @@ from .ingest import Indexer
 from .store import ChromaStore
 from .uploads import UploadJob, start_upload
 from .view import IndexView
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 __all__ = ["LiveIndex"]
 

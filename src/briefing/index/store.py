@@ -7,15 +7,16 @@ so a stored record can be turned back into a ``Chunk`` without the corpus files.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-from langchain_core.documents import Document as LCDocument
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import IndexStoreError
 from ..types import Chunk, RetrievalFilter
 from .generation import Generation, read_generation
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document as LCDocument
+    from langchain_core.embeddings import Embeddings
 
 _HEADING_SEP = " \u203a "
 _COLLECTION_METADATA = {"hnsw:space": "cosine"}
@@ -38,6 +39,8 @@ def chunk_to_lc(chunk: Chunk) -> LCDocument:
     ``page_content`` is the context header followed by the chunk text; ``prefix_len``
     records where the text starts, so ``lc_to_chunk`` recovers it exactly.
     """
+    from langchain_core.documents import Document as LCDocument
+
     header = context_header(chunk)
     meta: dict[str, Any] = {
         "prefix_len": len(header),
