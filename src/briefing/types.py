@@ -277,6 +277,8 @@ class IngestReport:
             one deletion plus one addition).
         skipped: files skipped, each with the reason.
         seconds: wall time.
+        sentences: sentence vectors embedded for the answerer (``index.sentence_vectors``).
+        sentence_seconds: the part of ``seconds`` spent embedding them.
     """
 
     documents: int
@@ -286,6 +288,8 @@ class IngestReport:
     unchanged: int
     skipped: tuple[str, ...] = ()
     seconds: float = 0.0
+    sentences: int = 0
+    sentence_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

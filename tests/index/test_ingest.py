@@ -12,6 +12,7 @@ import pytest
 from briefing.config import Settings
 from briefing.corpus import chunk_document, load_corpus
 from briefing.index.lexical import LexicalIndex
+from briefing.index.text_vectors import TextVectors, chunk_texts, open_text_vectors
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +62,12 @@ def test_incremental_and_idempotent(
     n = len(expected_ids(settings))
     first_counts = (first.documents, first.chunks, first.added, first.deleted, first.unchanged)
     assert first_counts == (3, n, n, 0, 0)
-    assert counting_embeddings.documents_embedded == n
+    # The chunks, then every sentence alone and under its heading (for the answerer).
+    every_text = chunk_texts(chunk for _, chunk in indexer.store.records())
+    assert first.sentences == len(every_text) > n
+    assert counting_embeddings.documents_embedded == n + first.sentences
+    assert TextVectors(settings.text_vectors_path, model="x").get(every_text) == {}
+    assert open_text_vectors(settings).missing(every_text) == []
     assert_in_step(indexer, settings)
 
     # Unchanged corpus: no embedding work at all, nothing added or deleted.
@@ -81,7 +87,9 @@ def test_incremental_and_idempotent(
     path = tiny_corpus / "exports.md"
     path.write_text(path.read_text().replace("fell 12%", "fell 14% (revised)"))
     edited = indexer.ingest()
-    assert counting_embeddings.documents_embedded == len(old_exports) == 1
+    # The changed chunk and only its changed sentence (alone and under its heading).
+    assert edited.sentences == 2
+    assert counting_embeddings.documents_embedded == len(old_exports) + 2 == 3
     assert (edited.added, edited.deleted, edited.unchanged) == (1, 1, n - 1)
     after = stored_chunks(indexer)
     assert not old_exports & set(after)
@@ -95,7 +103,8 @@ def test_incremental_and_idempotent(
     counting_embeddings.reset()
     doc_writer(tiny_corpus, "new.md", "newdoc", "# Gallium\n\nZorblatt gallium refiners expanded.")
     added = indexer.ingest()
-    assert counting_embeddings.documents_embedded == 1
+    assert counting_embeddings.documents_embedded == 1 + added.sentences
+    assert added.sentences == 2  # "Zorblatt gallium refiners expanded." and "Gallium: ..."
     assert (added.documents, added.added, added.deleted, added.unchanged) == (4, 1, 0, n)
     assert lexical_docs(settings, "zorblatt") == {"newdoc"}
     assert_in_step(indexer, settings)
@@ -113,6 +122,18 @@ def test_incremental_and_idempotent(
     status = indexer.status()
     assert (status.documents, status.chunks, status.lexical_in_step) == (3, n, True)
     assert status.last_ingest != "never"
+
+
+def test_sentence_vectors_can_be_switched_off(
+    tiny_corpus: Path, tmp_path: Path, counting_embeddings, make_indexer
+) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        corpus_dir=tiny_corpus, data_dir=tmp_path / "data", index={"sentence_vectors": False}
+    )
+    report = make_indexer(settings, counting_embeddings).ingest()
+    assert (report.sentences, report.sentence_seconds) == (0, 0.0)
+    assert counting_embeddings.documents_embedded == report.added
+    assert not settings.text_vectors_path.exists()
 
 
 def test_rebuild_reembeds_everything(

@@ -83,9 +83,12 @@ def ingest(
         raise fail(str(exc)) from None
     for line in report.skipped:
         typer.secho(f"skipped {line}", fg=typer.colors.YELLOW, err=True)
+    took = f"{report.seconds:.1f} s"
+    if report.sentences:
+        took += f", {report.sentence_seconds:.1f} s of it embedding {report.sentences} sentences"
     typer.echo(
         f"{report.documents} documents, {report.chunks} chunks: {report.added} added, "
-        f"{report.deleted} deleted, {report.unchanged} unchanged ({report.seconds:.1f} s)"
+        f"{report.deleted} deleted, {report.unchanged} unchanged ({took})"
     )
 
 

@@ -163,8 +163,11 @@ class Indexer:
         ]
         result = self._write_chunks(chunks, progress, on_progress)
         changed = result["num_added"] + result["num_updated"] + result["num_deleted"] > 0
-        if changed:
+        sentences, sentence_seconds = (
             self._embed_sentences(chunks, progress)
+            if changed and self.settings.index.sentence_vectors
+            else (0, 0.0)
+        )
         lexical = self.refresh_lexical(changed=changed)
         self._write_state(len(loaded.documents))
         skipped = (*(f"{path}: {reason}" for path, reason in loaded.skipped), *loaded.errors)
@@ -191,6 +194,8 @@ class Indexer:
             unchanged=result["num_skipped"],
             skipped=skipped,
             seconds=0.0,
+            sentences=sentences,
+            sentence_seconds=sentence_seconds,
         )
 
     def _write_chunks(
@@ -220,9 +225,11 @@ class Indexer:
                 batch_size=INDEX_BATCH,
             )
 
-    def _embed_sentences(self, chunks: list[Chunk], progress: bool) -> None:
+    def _embed_sentences(self, chunks: list[Chunk], progress: bool) -> tuple[int, float]:
         """Store the vectors the offline answerer needs for ``chunks``' sentences (those
-        not stored yet), so questions embed only the question (see ``text_vectors``)."""
+        not stored yet), so questions embed only the question (see ``text_vectors``).
+        Returns how many were embedded, and the seconds it took."""
+        started = time.perf_counter()
         store = open_text_vectors(self.settings)
         try:
             todo = store.missing(chunk_texts(chunks))
@@ -242,6 +249,7 @@ class Indexer:
                     bar.update(len(part))
         finally:
             store.close()
+        return len(todo), _since(started)
 
     def view(self) -> IndexView:
         """The index version a question should read (cheap: one small file read).
