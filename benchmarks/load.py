@@ -103,9 +103,7 @@ def one_round(url: str, users: int, asked: list[str], per_user: int, deadline_s:
     # so every user shares one context, made once with the same CA bundle.
     tls = ssl.create_default_context(cafile=certifi.where())
     with ThreadPoolExecutor(max_workers=min(users, 16)) as pool:
-        clients = list(
-            pool.map(lambda _: Client(url, verbose=False, ssl_verify=tls), range(users))
-        )
+        clients = list(pool.map(lambda _: Client(url, verbose=False, ssl_verify=tls), range(users)))
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()

@@ -77,7 +77,9 @@ print(json.dumps({"heavy": heavy, "text": answer.text, "sentences": sentences,
 
 
 @pytest.mark.slow
-def test_answering_a_question_imports_no_torch_and_embeds_no_sentence(tmp_path: Path, corpus_copy: Path) -> None:
+def test_answering_a_question_imports_no_torch_and_embeds_no_sentence(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
     env = {
         **os.environ,
         "BRIEFING_CORPUS_DIR": str(corpus_copy),
