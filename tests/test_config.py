@@ -22,6 +22,7 @@ OLD_ENV = [
     ("BRIEFING_COLLECTION", "other", "index.collection", "other"),
     ("BRIEFING_CHROMA_HOST", "chroma.internal", "index.chroma_host", "chroma.internal"),
     ("BRIEFING_CHROMA_PORT", "8123", "index.chroma_port", 8123),
+    ("BRIEFING_SENTENCE_VECTORS", "false", "index.sentence_vectors", False),
     ("BRIEFING_MAX_FILE_BYTES", "1234", "corpus.max_file_bytes", 1234),
     ("BRIEFING_EMBEDDING_MODEL", "/models/x", "embedding.model", "/models/x"),
     ("BRIEFING_EMBEDDING_RUNTIME", "torch", "embedding.runtime", "torch"),
