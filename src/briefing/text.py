@@ -52,6 +52,19 @@ def content_words(text: str) -> list[str]:
     ]
 
 
+_SOFT_WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
+
+
+def soft_words(text: str) -> list[str]:
+    """The distinct words of ``text`` as written (three letters or more, stop words left
+    out): what the offline answerer compares with the question's words by embedding."""
+    return [
+        w
+        for w in dict.fromkeys(_SOFT_WORD.findall(text))
+        if w.lower() not in STOP_WORDS and len(w) > 2
+    ]
+
+
 def squash_spaces(text: str) -> str:
     """``text`` with every run of whitespace one space, stripped."""
     return _SPACES.sub(" ", text).strip()

@@ -87,9 +87,10 @@ def test_incremental_and_idempotent(
     path = tiny_corpus / "exports.md"
     path.write_text(path.read_text().replace("fell 12%", "fell 14% (revised)"))
     edited = indexer.ingest()
-    # The changed chunk and only its changed sentence (alone and under its heading).
-    assert edited.sentences == 2
-    assert counting_embeddings.documents_embedded == len(old_exports) + 2 == 3
+    # The changed chunk and only its changed sentence (alone and under its heading) and
+    # its one new word ("revised").
+    assert edited.sentences == 3
+    assert counting_embeddings.documents_embedded == len(old_exports) + 3 == 4
     assert (edited.added, edited.deleted, edited.unchanged) == (1, 1, n - 1)
     after = stored_chunks(indexer)
     assert not old_exports & set(after)
@@ -104,7 +105,8 @@ def test_incremental_and_idempotent(
     doc_writer(tiny_corpus, "new.md", "newdoc", "# Gallium\n\nZorblatt gallium refiners expanded.")
     added = indexer.ingest()
     assert counting_embeddings.documents_embedded == 1 + added.sentences
-    assert added.sentences == 2  # "Zorblatt gallium refiners expanded." and "Gallium: ..."
+    # "Zorblatt gallium refiners expanded.", "Gallium: ..." and its four words
+    assert added.sentences == 6
     assert (added.documents, added.added, added.deleted, added.unchanged) == (4, 1, 0, n)
     assert lexical_docs(settings, "zorblatt") == {"newdoc"}
     assert_in_step(indexer, settings)

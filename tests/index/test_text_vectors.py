@@ -13,6 +13,7 @@ from briefing.answering.vector_cache import VectorCache
 from briefing.corpus import in_section
 from briefing.index.text_vectors import TextVectors, chunk_texts
 from briefing.testing import HashingEmbeddings
+from briefing.text import soft_words
 from briefing.types import Chunk
 
 
@@ -90,7 +91,9 @@ def test_chunk_texts_are_what_the_answerer_embeds(headings: tuple[str, ...]) -> 
     chunk = _chunk("Licences last one year.  They cover\nmagnets. JL Mag got one.", headings)
     texts = chunk_texts([chunk])
     candidates = build_candidates([Passage(chunk=chunk, score=1.0)])
-    wanted = {c.text for c in candidates} | {c.context for c in candidates}
+    words = {w for c in candidates for w in soft_words(c.text)}
+    wanted = {c.text for c in candidates} | {c.context for c in candidates} | words
     assert wanted == set(texts)
+    assert {"Licences", "cover", "magnets"} <= words
     assert "They cover magnets." in texts  # whitespace-normalised, as candidates are
     assert in_section(chunk, "x") == ("Terms: x" if headings else "Doc: x")

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text import NAME_RUN, STOP_WORDS, numbers
+from ..text import NAME_RUN, numbers, soft_words
 from .candidates import Candidate, match_keys
 from .question import GENERIC_QUESTION_WORDS, QuestionProfile, name_variants, term_key
 from .sentence_features import CALENDAR_WORDS, DATE_PATTERN, DURATION_PATTERN, source_before
@@ -50,7 +50,6 @@ FEATURES: tuple[str, ...] = tuple(
     rank dense first leans_back timeline attributed negated furniture log_words""".split()
 )
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
 _ENUMERATION = re.compile(
     r"(?:[\w\-]+(?: [\w\-]+){0,4}, ){2,}[\w\-]+(?: [\w\-]+){0,4},? (?:and|or) "
 )
@@ -187,12 +186,6 @@ def _asked_nouns(question: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _soft_words(text: str) -> list[str]:
-    return [
-        w for w in dict.fromkeys(_WORD.findall(text)) if w.lower() not in STOP_WORDS and len(w) > 2
-    ]
-
-
 def question_context(
     question: str, profile: QuestionProfile, vector: np.ndarray, vectors_of
 ) -> QuestionContext:
@@ -201,7 +194,7 @@ def question_context(
     if not keys:
         keys = [term_key(t) for t in profile.terms]
     keys += [f"#{k.replace(',', '')}" for k in profile.key_terms if k[:1].isdigit()]
-    words = [w for w in _soft_words(question) if w.lower() not in GENERIC_QUESTION_WORDS]
+    words = [w for w in soft_words(question) if w.lower() not in GENERIC_QUESTION_WORDS]
     word_vectors = np.array(vectors_of(words)) if words else np.zeros((0, 0), dtype=np.float32)
     return QuestionContext(
         question=question,
@@ -298,7 +291,7 @@ def _lexical_scores(
 
 def _soft_coverage(q: QuestionContext, text: str, vectors_of) -> tuple[float, float]:
     """Mean and minimum, over the question's words, of the best word cosine in ``text``."""
-    words = _soft_words(text)
+    words = soft_words(text)
     if not q.words or not words:
         return 0.0, 0.0
     best = (q.word_vectors @ np.array(vectors_of(words)).T).max(axis=1)

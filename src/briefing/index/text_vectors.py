@@ -31,7 +31,7 @@ import numpy as np
 
 from ..config import Settings
 from ..corpus import in_section, sentence_spans
-from ..text import squash_spaces
+from ..text import soft_words, squash_spaces
 from ..types import Chunk
 
 __all__ = ["TextVectors", "chunk_texts", "open_text_vectors"]
@@ -121,12 +121,13 @@ class TextVectors:
 
 def chunk_texts(chunks: Iterable[Chunk]) -> list[str]:
     """The texts the offline answerer embeds for ``chunks``, each once: every sentence
-    (whitespace-normalised) and every sentence under its heading (:func:`in_section`)."""
+    (whitespace-normalised), every sentence under its heading (:func:`in_section`), and
+    every word it compares with the question's (:func:`briefing.text.soft_words`)."""
     texts: list[str] = []
     for chunk in chunks:
         for start, end in sentence_spans(chunk.text):
             if sentence := squash_spaces(chunk.text[start:end]):
-                texts.extend((sentence, in_section(chunk, sentence)))
+                texts.extend((sentence, in_section(chunk, sentence), *soft_words(sentence)))
     return list(dict.fromkeys(texts))
 
 
