@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, nargs="+", default=[1, 8, 50])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[None], help="server")
     parser.add_argument("--requests", type=int, default=6, help="questions per user, at most")
-    parser.add_argument("--min-requests", type=int, default=40, help="per round, at least")
+    parser.add_argument("--min-requests", type=int, default=160, help="per round, at least")
     parser.add_argument("--deadline", type=float, default=120.0, help="seconds per round")
     parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
     parser.add_argument("--json", action="store_true")
