@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             for turn in case.turns:
                 answer = chat.ask(turn)
                 for stage in stages:
-                    stages[stage].append(answer.timings_ms.get(stage, 0.0))
+                    if stage in answer.timings_ms:  # a briefing request has no retrieve
+                        stages[stage].append(answer.timings_ms[stage])
             scored.append((answer.standalone_question, case))
 
         # 3. hybrid vs plain dense LangChain retriever on the scored questions

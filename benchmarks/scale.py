@@ -181,6 +181,8 @@ def child_query(corpus: Path, data: Path, models: Path, limit: int) -> dict[str,
     store, k = assistant.indexer.store, assistant.settings.retrieval.candidate_k
     for question in questions:
         answer = assistant.ask(question)
+        if "retrieve" not in answer.timings_ms:
+            continue  # routed to a briefing, or refused before retrieval: not a search
         for stage in ("retrieve", "answer", "total"):
             stages[stage].append(answer.timings_ms[stage])
         t = time.perf_counter()

@@ -61,6 +61,46 @@ def test_disagreements_give_both_sides(assistant: Assistant) -> None:
     assert any(p.attribution == "Reuters" for p in briefing.points)
 
 
+def test_figure_disputes_compare_a_bounded_pool(assistant: Assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A whole-corpus disagreements briefing over a big index compares a bounded number of
+    figure sentences (it once built a similarity matrix of every sentence: 831 GiB at
+    100k chunks)."""
+    from briefing.briefings import disagreements
+
+    pools: list[int] = []
+    real = disagreements._figure_disputes
+
+    def spy(pool, vectors, claimed):  # type: ignore[no-untyped-def]
+        pools.append(len(pool))
+        assert vectors.shape == (len(pool), 384)
+        return real(pool, vectors, claimed)
+
+    monkeypatch.setattr(disagreements, "_figure_disputes", spy)
+    monkeypatch.setattr(disagreements, "FIGURE_POOL", 5)
+    assistant.brief(kind="disagreements")
+    assert pools == [5]
+
+
+@pytest.mark.parametrize("kind", ["summary", "timeline"])
+def test_ranking_compares_a_bounded_number_of_sentences(
+    assistant: Assistant, monkeypatch, kind: str
+) -> None:  # type: ignore[no-untyped-def]
+    from briefing.briefings import rank, summary, timeline
+
+    sizes: list[int] = []
+    real = rank.biased_lexrank
+
+    def spy(similarity, bias, limits, iterations=60):  # type: ignore[no-untyped-def]
+        sizes.append(similarity.shape[0])
+        return real(similarity, bias, limits, iterations)
+
+    monkeypatch.setattr(summary if kind == "summary" else timeline, "biased_lexrank", spy)
+    monkeypatch.setattr(rank, "MAX_RANKED", 7)
+    briefing = assistant.brief(kind=kind)
+    assert sizes and max(sizes) <= 7
+    assert 0 < len(briefing.points) <= 7
+
+
 def test_document_summary_stays_in_its_document(assistant: Assistant) -> None:
     briefing = assistant.brief(doc_ids=["licensed-companies"], max_points=3)
     assert len(briefing.points) == 3

@@ -33,6 +33,10 @@ from .summary import Pick
 
 __all__ = ["Dispute", "Side", "find_disputes"]
 
+# Figure disputes compare pairs of in-scope figure sentences: the most relevant 2,000 at
+# most (the corpus has about 50). It replaces a similarity matrix of every sentence, which
+# needed 831 GiB for a whole-corpus request over an index of 100k chunks.
+FIGURE_POOL = 2000
 _SECTION = re.compile(r"disagree|differ|dispute|contradict|conflicting|discrepanc", re.I)
 _FRAMING = re.compile(r"^(?:sources|accounts|reports|figures|estimates)\b.{0,40}"
                       r"\b(?:disagree|differ|different|vary)", re.I)  # fmt: skip
@@ -154,30 +158,32 @@ def _sentence_disputes(rows: list[Sentence], claimed: set[int]) -> list[Dispute]
 
 
 def _figure_disputes(
-    scoped: list[Sentence], similarity: np.ndarray, claimed: set[int]
+    scoped: list[Sentence], vectors: np.ndarray, claimed: set[int]
 ) -> list[Dispute]:
-    """Differing figures of one measure (see the module docstring, 3)."""
+    """Differing figures of one measure (see the module docstring, 3), among the figure
+    sentences of ``scoped`` (document order); ``vectors`` holds one row per sentence."""
     figures = [_figures(s.text) for s in scoped]
+    # Only pairs about the same thing (cosine >= 0.6) are compared, in document order.
+    close = np.argwhere(np.triu(vectors @ vectors.T >= 0.6, k=1)) if scoped else []
     out: list[Dispute] = []
-    for a in range(len(scoped)):
-        for b in range(a + 1, len(scoped)):
-            sa, sb = scoped[a], scoped[b]
-            if sa.index in claimed or sb.index in claimed or similarity[a, b] < 0.6:
-                continue
-            units = set(figures[a]) & set(figures[b])
-            if not units or any(figures[a][u] & figures[b][u] for u in units):
-                continue
-            who_a, who_b = speaker(sa.text), speaker(sb.text)
-            if (sa.doc_id == sb.doc_id and (not who_a or not who_b or who_a == who_b)) or (
-                word_overlap(sa.keys, sb.keys) < 0.3
-            ):
-                continue
-            sides = [_side(sa, sa.chunk.title), _side(sb, sb.chunk.title)]
-            out.append(Dispute(_title_of(sides, sa.heading), sides, "figures"))
+    for a, b in close:
+        sa, sb = scoped[a], scoped[b]
+        if sa.index in claimed or sb.index in claimed:
+            continue
+        units = set(figures[a]) & set(figures[b])
+        if not units or any(figures[a][u] & figures[b][u] for u in units):
+            continue
+        who_a, who_b = speaker(sa.text), speaker(sb.text)
+        if (sa.doc_id == sb.doc_id and (not who_a or not who_b or who_a == who_b)) or (
+            word_overlap(sa.keys, sb.keys) < 0.3
+        ):
+            continue
+        sides = [_side(sa, sa.chunk.title), _side(sb, sb.chunk.title)]
+        out.append(Dispute(_title_of(sides, sa.heading), sides, "figures"))
     return out
 
 
-def _merge(disputes: list[Dispute], similarity, position: dict[int, int]) -> list[Dispute]:
+def _merge(disputes: list[Dispute], vectors: np.ndarray, usable: set[int]) -> list[Dispute]:
     """The same dispute told twice becomes one: the later one's sentences are cited
     with the sides they repeat."""
     limits = RankLimits()
@@ -189,7 +195,7 @@ def _merge(disputes: list[Dispute], similarity, position: dict[int, int]) -> lis
                 (mine, theirs)
                 for mine in dispute.sides
                 for theirs in other.sides
-                if _dup(mine.pick.sentence, theirs.pick.sentence, similarity, position, limits)
+                if _dup(mine.pick.sentence, theirs.pick.sentence, vectors, usable, limits)
             ]
             if pairs:
                 target = (other, pairs)
@@ -205,12 +211,26 @@ def _merge(disputes: list[Dispute], similarity, position: dict[int, int]) -> lis
     return kept
 
 
-def _dup(a: Sentence, b: Sentence, similarity, position, limits) -> bool:
+def _dup(a: Sentence, b: Sentence, vectors: np.ndarray, usable: set[int], limits) -> bool:
     if a.index == b.index:
         return True
-    i, j = position.get(a.index), position.get(b.index)
-    cosine = float(similarity[i, j]) if i is not None and j is not None else 0.0
+    both = a.index in usable and b.index in usable
+    cosine = float(np.clip(vectors[a.index] @ vectors[b.index], 0.0, 1.0)) if both else 0.0
     return near_duplicate(cosine, a.keys, b.keys, limits)
+
+
+def _figure_pool(scoped: Scoped, usable: set[int]) -> list[Sentence]:
+    """The in-scope sentences that state a figure, in document order: the most relevant
+    :data:`FIGURE_POOL` of them when there are more (a whole-corpus request over a large
+    index compares pairs of these, so their number is bounded)."""
+    rows = [
+        (i, s, float(r))
+        for i, (s, r) in enumerate(zip(scoped.sentences, scoped.relevance, strict=True))
+        if s.index in usable and _figures(s.text)
+    ]
+    if len(rows) > FIGURE_POOL:
+        rows = sorted(sorted(rows, key=lambda t: -t[2])[:FIGURE_POOL], key=lambda t: t[0])
+    return [s for _, s, _ in rows]
 
 
 def find_disputes(
@@ -221,9 +241,7 @@ def find_disputes(
     if not usable:
         return []
     vectors = inventory.vectors(cache)
-    position = {s.index: i for i, s in enumerate(usable)}
-    matrix = vectors[np.array([s.index for s in usable])]
-    similarity = np.clip(matrix @ matrix.T, 0.0, 1.0)
+    usable_ids = {s.index for s in usable}
     sections: dict[tuple[str, tuple[str, ...]], list[Sentence]] = {}
     for s in usable:
         sections.setdefault(s.section, []).append(s)
@@ -238,11 +256,9 @@ def find_disputes(
         found = _sentence_disputes(rows, claimed)
         disputes += found
         claimed |= {x.index for d in found for x in d.rows}
-    in_scope = [s for s in scoped.sentences if s.index in position]
-    sub = similarity[np.ix_([position[s.index] for s in in_scope],
-                            [position[s.index] for s in in_scope])]  # fmt: skip
-    disputes += _figure_disputes(in_scope, sub, claimed)
-    disputes = _merge(disputes, similarity, position)
+    pool = _figure_pool(scoped, usable_ids)
+    disputes += _figure_disputes(pool, vectors[[s.index for s in pool]], claimed)
+    disputes = _merge(disputes, vectors, usable_ids)
 
     relevance = {s.index: float(r) for s, r in zip(scoped.sentences, scoped.relevance, strict=True)}
     ranked = []

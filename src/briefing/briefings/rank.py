@@ -128,3 +128,18 @@ def mmr_select(
             if near_duplicate(float(similarity[pick, j]), keys[pick], keys[j], limits):
                 blocked[j] = True
     return chosen
+
+
+# LexRank and MMR compare every pair of the sentences they rank; a whole-corpus request
+# over a big index ranks at most this many (the corpus has ~300 sentences; an index of
+# 100k chunks has ~470,000, whose full similarity matrix would need 831 GiB).
+MAX_RANKED = 3000
+
+
+def top_rows(weights: np.ndarray, limit: int | None = None) -> np.ndarray:
+    """Indices of the ``limit`` (default :data:`MAX_RANKED`) largest ``weights`` in their
+    original (document) order; all of them when there are no more."""
+    limit = MAX_RANKED if limit is None else limit
+    if len(weights) <= limit:
+        return np.arange(len(weights))
+    return np.sort(np.argsort(-weights, kind="stable")[:limit])

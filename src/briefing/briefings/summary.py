@@ -29,7 +29,7 @@ import numpy as np
 
 from ..briefing_records import EventDate
 from .inventory import Inventory, Sentence, VectorCache
-from .rank import RankLimits, biased_lexrank, mmr_select, near_duplicate
+from .rank import RankLimits, biased_lexrank, mmr_select, near_duplicate, top_rows
 from .scope import Scoped
 
 __all__ = ["Pick", "duplicates_of", "summarise"]
@@ -87,13 +87,15 @@ def summarise(
     rows = scoped.sentences
     if not rows:
         return []
-    vectors = inventory.vectors(cache)[np.array([s.index for s in rows])]
-    similarity = np.clip(vectors @ vectors.T, 0.0, 1.0)
     # Without a topic the documents' own structure leads: a section's first sentence
     # states its point (the lead of news writing, the topic sentence of a note). With a
     # topic, relevance to it leads instead, wherever the sentence stands.
     decay = 0.0 if topical else limits.lead_decay
     bias = scoped.relevance * np.array([informativeness(s) / (1 + decay * s.place) for s in rows])
+    keep = top_rows(bias)
+    rows, bias = [rows[i] for i in keep], bias[keep]
+    vectors = inventory.vectors(cache)[np.array([s.index for s in rows])]
+    similarity = np.clip(vectors @ vectors.T, 0.0, 1.0)
     centrality = biased_lexrank(similarity, bias, limits)
     scores = centrality * bias  # central *and* on the request
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..briefing_records import EventDate
 from .inventory import Inventory, Sentence, VectorCache
-from .rank import RankLimits, biased_lexrank, near_duplicate, word_overlap
+from .rank import RankLimits, biased_lexrank, near_duplicate, top_rows, word_overlap
 from .scope import Scoped
 from .summary import Pick, informativeness
 
@@ -105,14 +105,16 @@ def _rank_events(
 ) -> list[Pick]:
     if not rows:
         return []
-    vectors = inventory.vectors(cache)[np.array([s.index for s in rows])]
-    similarity = np.clip(vectors @ vectors.T, 0.0, 1.0)
     bias = relevance * np.array(
         [
             informativeness(s) * _PRECISION.get(d.precision, 0.5)
             for s, d in zip(rows, dates, strict=True)
         ]
     )
+    keep = top_rows(bias)
+    rows, dates, bias = [rows[i] for i in keep], [dates[i] for i in keep], bias[keep]
+    vectors = inventory.vectors(cache)[np.array([s.index for s in rows])]
+    similarity = np.clip(vectors @ vectors.T, 0.0, 1.0)
     centrality = biased_lexrank(similarity, bias, RankLimits())
     scores = centrality * bias
     picks: list[tuple[Pick, EventDate]] = []
