@@ -120,7 +120,10 @@ def launch(
     """
     demo = build_app(assistant, settings)
     # Several staff can ask at once; the facade is thread-safe (see web_concurrency).
-    demo.queue(default_concurrency_limit=settings.web.concurrency)
+    # Queue positions go out once a second, not to every waiting client each time any
+    # question finishes (Gradio's "auto"): with 50 users waiting that was 50 messages per
+    # answer.
+    demo.queue(default_concurrency_limit=settings.web.concurrency, status_update_rate=1.0)
     auth = None
     if settings.web.login_enabled:
         assert settings.web.username and settings.web.password is not None
