@@ -1,9 +1,10 @@
 """Sentence vectors kept on disk, so a question embeds only the question.
 
 The offline answerer scores every sentence of the retrieved passages by its MiniLM
-vector (and the vector of the sentence under its heading). Embedding those ~60 short
-texts was most of a question's CPU (0.3-0.5 s), paid again by every new process. The
-ingest now embeds them once, beside the chunks, and stores them here; the answerer's
+vector, the vector of the sentence under its heading, and the vectors of its words.
+Embedding those 60-140 short texts was most of a question's CPU (0.3-0.5 s in a fresh
+process), paid again by every new process. The ingest now embeds them once, beside the
+chunks, and stores them here; the answerer's
 :class:`~briefing.answering.vector_cache.VectorCache` reads them back by text.
 
 The store is content-addressed: the key is a hash of the model and the text, so it
