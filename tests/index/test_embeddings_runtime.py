@@ -171,3 +171,14 @@ def test_an_unreadable_export_is_a_config_error_naming_the_folder(tmp_path: Path
     (tmp_path / onnx_export.CONFIG_NAME).write_text("{not json")
     with pytest.raises(ConfigError, match=str(tmp_path)):
         OnnxEmbeddings(tmp_path)
+
+
+def test_the_export_is_fused_for_onnx_runtime(embeddings) -> None:  # type: ignore[no-untyped-def]
+    import onnx
+
+    graph = onnx.load(str(embeddings.folder / "model.onnx"), load_external_data=False).graph
+    ops = [node.op_type for node in graph.node]
+    # One fused attention per layer (six in all-MiniLM-L6-v2), not the matmul/softmax chain.
+    assert ops.count("Attention") == 6
+    assert "Softmax" not in ops
+    assert ops.count("SkipLayerNormalization") == 12

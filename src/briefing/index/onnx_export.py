@@ -9,8 +9,11 @@ or replaced model gets a new export, an unchanged one is found by a few ``stat``
 Why torch's own exporter: sentence-transformers' ``backend="onnx"`` and optimum both need
 ``optimum-onnx``, whose every release pins ``transformers<4.58`` while
 sentence-transformers 6 needs ``transformers>=5`` (pip reports ResolutionImpossible),
-and both import torch at run time anyway. ``torch.onnx.export(dynamo=True)`` is torch's
-maintained exporter (it needs ``onnx`` and ``onnxscript``).
+and both import torch at run time anyway. The graph comes from ``torch.onnx.export``
+with eager attention and goes through ONNX Runtime's own transformer optimizer, which
+fuses attention, layer norms and GELU (:func:`_fuse`). Its fusions match the graphs of
+torch's TorchScript exporter (``dynamo=False``); they find no attention in the graph of
+the newer ``dynamo=True`` exporter, which embedded a third slower.
 
 Each export is checked before it is kept: the ONNX vectors of a few probe texts (short,
 padded, longer than the model's token limit) must match sentence-transformers' within
@@ -29,7 +32,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 
-FORMAT = 1  # bump when the export layout or procedure changes
+FORMAT = 2  # bump when the export layout or procedure changes (2: fused graph)
 TOLERANCE = 1e-5
 CONFIG_NAME = "briefing-onnx.json"
 PROBES = (
@@ -159,7 +162,8 @@ def _load_exportable(folder: Path):  # type: ignore[no-untyped-def]
 
 
 def _export_graph(transformer, tokenizer, inputs: list[str], path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The transformer's last hidden state as an ONNX graph (dynamic batch and length)."""
+    """The transformer's last hidden state as an ONNX graph (dynamic batch and length),
+    with attention, layer norms and GELU fused for ONNX Runtime (see :func:`_fuse`)."""
     import logging
     import warnings
 
@@ -180,8 +184,13 @@ def _export_graph(transformer, tokenizer, inputs: list[str], path: Path) -> None
             kwargs = {k: v for k, v in given.items() if v is not None}
             return self.model(input_ids=input_ids, **kwargs).last_hidden_state
 
+    # ONNX Runtime's optimizer recognises the eager attention pattern (matmul, softmax,
+    # matmul); the default SDPA kernel exports as a graph it cannot fuse.
+    set_attention = getattr(transformer, "set_attn_implementation", None)
+    if set_attention is not None:
+        set_attention("eager")
     encoded = tokenizer(list(PROBES[:2]), padding=True, return_tensors="pt")
-    batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq")
+    raw = path.with_name("unfused.onnx")
     exporter_log = logging.getLogger("torch.onnx")
     level = exporter_log.level
     exporter_log.setLevel(logging.ERROR)  # "torchvision is not installed" notes
@@ -190,16 +199,45 @@ def _export_graph(transformer, tokenizer, inputs: list[str], path: Path) -> None
         torch.onnx.export(
             _Hidden(),
             (),
-            str(path),
+            str(raw),
             kwargs={n: encoded[n] for n in inputs},
             input_names=inputs,
             output_names=["last_hidden_state"],
-            dynamic_shapes={n: {0: batch, 1: seq} for n in inputs},
-            dynamo=True,
-            external_data=True,
+            dynamic_axes={n: {0: "batch", 1: "sequence"} for n in [*inputs, "last_hidden_state"]},
+            opset_version=17,
+            dynamo=False,
             verbose=False,
         )
     exporter_log.setLevel(level)
+    _fuse(raw, path, transformer.config)
+    raw.unlink()
+
+
+def _fuse(raw: Path, path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    """ONNX Runtime's transformer optimizer on ``raw``, written to ``path``.
+
+    It fuses each layer's attention into one ``Attention`` node, the embeddings into
+    ``EmbedLayerNormalization`` and bias + GELU and residual + layer norm into single
+    kernels (all-MiniLM-L6-v2: 6 Attention, 12 SkipLayerNormalization, 6 BiasGelu). On 2
+    cores this embedded the corpus's chunks in 0.92 s against 1.38 s unfused, in a fresh
+    process, with the same vectors (max difference 2.4e-7). A model the optimizer cannot
+    read is kept unfused; :func:`_verify` checks the result either way.
+    """
+    import onnx
+
+    try:
+        from onnxruntime.transformers import optimizer
+
+        fused = optimizer.optimize_model(
+            str(raw),
+            model_type="bert",
+            num_heads=int(getattr(config, "num_attention_heads", 0) or 0),
+            hidden_size=int(getattr(config, "hidden_size", 0) or 0),
+            opt_level=1,
+        ).model
+    except Exception:  # noqa: BLE001 - an unknown architecture: keep the plain graph
+        fused = onnx.load(str(raw))
+    onnx.save_model(fused, str(path), save_as_external_data=True, location=f"{path.name}.data")
 
 
 def _verify(st, folder: Path) -> None:  # type: ignore[no-untyped-def]
@@ -221,7 +259,7 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
-    for name in ("torch", "sentence-transformers", "transformers", "onnx", "onnxscript"):
+    for name in ("torch", "sentence-transformers", "transformers", "onnx", "onnxruntime"):
         try:
             found[name] = version(name)
         except PackageNotFoundError:
