@@ -100,8 +100,9 @@ class EmbeddingSettings(Section):
         8,
         ge=1,
         description=(
-            "Texts per embedding batch, sorted by length first (on 2 cores ONNX Runtime "
-            "embedded chunks fastest in batches of 8: ~27/s against ~19/s at 64)."
+            "Texts per embedding batch, sorted by length first (on 2 cores the fused ONNX "
+            "model embedded the corpus's chunks in 0.92 s in batches of 8, 0.86 s at 4, "
+            "1.09 s at 16 and 2.4 s at 64)."
         ),
     )
     query_threads: int = Field(
