@@ -14,7 +14,9 @@ What is learned, from the gold cases of ``evals/qa/dev.yaml`` only:
    (:data:`~briefing.answering.model.QUESTION_FEATURES`), built from the sentence
    model's *out-of-fold* probabilities, so it learns how a held-out question looks.
 4. **Thresholds**, chosen on the out-of-fold probabilities: ``answer`` maximises
-   abstention F1 with over-refusal at most ``max_over_refusal``; ``extra`` and
+   abstention F1 with over-refusal at most ``max_over_refusal`` (0.02: in
+   cross-validation the same F1 as 0.03 with a quarter of the over-refusals and 0.02 more
+   all-facts, and the issue's bound of 0.03 must hold on unseen questions); ``extra`` and
    ``extra_share`` maximise all-facts accuracy plus a quarter of token F1 of the
    composed answers (facts first, brevity second).
 
@@ -223,7 +225,7 @@ def fit_model(
     *,
     seed: int = 0,
     folds: int = 5,
-    max_over_refusal: float = 0.03,
+    max_over_refusal: float = 0.02,
     provenance: dict[str, Any] | None = None,
 ) -> FitReport:
     """Fit both models and the thresholds on ``rows`` (see the module docstring)."""

@@ -13,8 +13,9 @@ import re
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACES = re.compile(r"\s+")
-#: Words and figures, a figure keeping its percent sign ("85%", "1,200", "licence").
-TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
+#: Words and figures, a figure keeping its percent sign ("85%", "1,200", "licence"), and
+#: control codes as one token ("1E902.b", "3A001"; the number rule would split them).
+TOKEN = re.compile(r"\d[A-Z]\d{3}(?:\.[a-z])?\b|[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
 #: A run of capitalised words: a name ("Ministry of Commerce" gives two runs).
 NAME_RUN = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
 #: Web-page furniture copied along with an article ("Did you know?", "Comments (0)",

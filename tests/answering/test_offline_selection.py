@@ -4,7 +4,9 @@ the list lead, the features that tell an answer from a restatement, question ana
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from briefing.answering.analysis import Analysis, beyond_sources, missing_key_terms, task_request
 from briefing.answering.candidates import Candidate, build_candidates
 from briefing.answering.compose import compose, list_items
 from briefing.answering.features import attribute_match
@@ -149,6 +151,53 @@ def test_descriptive_names_are_not_required_terms() -> None:
     assert analyse_question("How much does the Japanese partner own?").key_terms == ()
     assert analyse_question("Have Indian buyers received licences?").key_terms == ("indian",)
     assert analyse_question("Which MOFCOM rule applies?").key_terms == ("mofcom",)
+
+
+def test_control_codes_and_acronyms_are_matched_in_the_passages() -> None:
+    assert analyse_question("What falls under control code 1E902.b?").key_terms == ("1e902.b",)
+    text = (
+        "Announcement No. 62 controls know-how under code 1E902.b. San Huan formed a joint "
+        "venture with Hitachi Metals. The Financial Times reported the paperwork asked for. "
+        "Customs will not clear rare-earth shipments without a licence."
+    )
+    candidates = build_candidates([_passage("notes", text)])
+    for question in (
+        "What falls under control code 1E902.b?",
+        "Who is San Huan's JV partner?",
+        "What paperwork was asked for, according to the FT?",
+        "What happens to controlled REEs without a licence?",
+    ):
+        profile = analyse_question(question)
+        analysis = Analysis(question, profile, candidates, np.zeros((len(candidates), 0)))
+        assert missing_key_terms(analysis) == [], question
+    absent = "Who is San Huan's JV partner in Vietnam?"
+    analysis = Analysis(absent, analyse_question(absent), candidates, np.zeros((0, 0)))
+    assert missing_key_terms(analysis) == ["vietnam"]
+
+
+@pytest.mark.parametrize(
+    ("question", "task", "beyond"),
+    [
+        ("Can you book me a flight to Seoul next Tuesday?", 1.0, 0.0),
+        ("recommend a hotel near Gimhae airport", 1.0, 0.0),
+        ("Write a short poem about magnets.", 1.0, 0.0),
+        ("what's 17 times 23?", 1.0, 0.0),
+        ("Will China extend the October suspension beyond November 2026?", 0.0, 1.0),
+        ("Is Beijing going to extend it next year?", 0.0, 1.0),
+        ("Did BIS reinstate the Affiliates Rule when its suspension ended?", 0.0, 1.0),
+        ("Did China bring back the 0.1% rule once the suspension lapsed?", 0.0, 1.0),
+        ("Which firms got licences?", 0.0, 0.0),
+        ("What did the article write about the permits?", 0.0, 0.0),
+        ("How many of the 17 rare earths are controlled?", 0.0, 0.0),
+        ("Which materials will the general licences cover?", 0.0, 0.0),
+        ("When does the suspension end?", 0.0, 0.0),
+    ],
+)
+def test_task_requests_and_questions_beyond_the_sources(
+    question: str, task: float, beyond: float
+) -> None:
+    assert task_request(question) == task
+    assert beyond_sources(question) == beyond
 
 
 def test_term_keys_unify_spelling_variants() -> None:

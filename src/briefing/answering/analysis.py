@@ -24,7 +24,9 @@ __all__ = [
     "Analysis",
     "logit",
     "missing_key_terms",
+    "beyond_sources",
     "ruled_out",
+    "task_request",
     "year_after_sources",
 ]
 
@@ -140,6 +142,39 @@ def year_after_sources(analysis: Analysis) -> float:
     mentioned = " ".join(c.text for c in analysis.candidates)
     later = [y for y in years if y > max(published) and str(y) not in mentioned]
     return 1.0 if later else 0.0
+
+
+#: A request for a task rather than a question about the sources: "Can you book ...",
+#: "Recommend a hotel", "Write a poem", "What's 17 times 23?". (A request for a summary or
+#: a timeline never gets here: the briefing router takes it first.)
+_TASK = re.compile(
+    r"^(?:(?:can|could|would|will) you |please |help me )?(?:book|reserve|recommend|write|"
+    r"suggest|translate|calculate|compute|compose|plan|order|buy|find me|tell me a joke)\b"
+    r"|\b\d+\s*(?:times|plus|minus|divided by|multiplied by|[x*+/])\s*\d+\b",
+    re.IGNORECASE,
+)
+
+#: A question whether something will happen, or about what happened once a scheduled end
+#: came: the sources predate both ("Will China extend it?", "Is Beijing going to ...",
+#: "Did BIS reinstate the rule when its suspension ended?"). "Which materials will the
+#: licences cover?" asks what the sources say is planned and is not matched.
+_BEYOND = re.compile(
+    r"^\s*will\b|\bgoing to\b|\bnext (?:year|meeting|round|summit|time)\b"
+    r"|\b(?:once|when|after)\b.{0,40}\b(?:lapsed|expired|ended|ran out)\b",
+    re.IGNORECASE,
+)
+
+
+def task_request(question: str) -> float:
+    """1.0 when ``question`` asks the assistant to do something (:data:`_TASK`)."""
+    return 1.0 if _TASK.search(question.strip()) else 0.0
+
+
+def beyond_sources(question: str) -> float:
+    """1.0 when ``question`` asks about the future or a scheduled end (:data:`_BEYOND`);
+    the answerable model learns how much that counts (a question can ask what a rule
+    *will* cover and be answered)."""
+    return 1.0 if _BEYOND.search(question) else 0.0
 
 
 def logit(p: float) -> float:

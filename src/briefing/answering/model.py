@@ -49,6 +49,9 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "named_attribute_top",
     "named_attribute_any",
     "year_after_sources",
+    "top_new_words",
+    "task_request",
+    "beyond_sources",
 )
 
 

@@ -35,7 +35,14 @@ import numpy as np
 
 from ..index.text_vectors import TextVectors
 from ..types import Answer, AnswerDelta, Citation, Passage
-from .analysis import Analysis, logit, ruled_out, year_after_sources
+from .analysis import (
+    Analysis,
+    beyond_sources,
+    logit,
+    ruled_out,
+    task_request,
+    year_after_sources,
+)
 from .base import AnswerBackend, abstained_answer
 from .candidates import Candidate, build_candidates
 from .citations import citation_for_span, passage_citation
@@ -204,8 +211,13 @@ class OfflineAnswerer(AnswerBackend):
         p1 = analysis.candidates[order[0]].probability
         p2 = analysis.candidates[order[1]].probability if len(order) > 1 else 0.0
         attribute = analysis.profile.attribute
-        best_text = analysis.candidates[order[0]].text
-        fit = self._attribute_fit(attribute, best_text) if attribute else 1.0
+        # The attribute may be stated by the second or third sentence ("45 working days"
+        # for a "turnaround time" under a sentence that names the review).
+        fit = (
+            max(self._attribute_fit(attribute, analysis.candidates[i].text) for i in order[:3])
+            if attribute
+            else 1.0
+        )
         row = {
             "top_logit": logit(p1),
             "second_logit": logit(p2),
@@ -222,6 +234,9 @@ class OfflineAnswerer(AnswerBackend):
                 max(analysis.matrix[i, col["attribute_match"]] for i in order[:5])
             ),
             "year_after_sources": year_after_sources(analysis),
+            "top_new_words": float(top[col["new_words"]]),
+            "task_request": task_request(analysis.question),
+            "beyond_sources": beyond_sources(analysis.question),
         }
         return np.array([row[name] for name in QUESTION_FEATURES], dtype=np.float64)
 

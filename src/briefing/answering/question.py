@@ -118,6 +118,11 @@ _EQUIVALENT_NAMES: tuple[frozenset[str], ...] = tuple(
         "ev|evs|electric vehicle|electric vehicles|electric-vehicle",
         "mofcom|ministry of commerce|commerce ministry",
         "gac|general administration of customs",
+        "bis|bureau of industry and security",
+        "uel|unreliable entity list",
+        "jv|joint venture|joint-venture",
+        "ft|financial times",
+        "ree|rees|rare earth|rare earths|rare-earth|rare-earths|rare-earth elements",
     )
 )
 
