@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from briefing.answering.vector_cache import VectorCache
-from briefing.corpus import in_section
+from briefing.corpus import in_section, titled_heading
 from briefing.index.text_vectors import TextVectors, chunk_texts
 from briefing.testing import HashingEmbeddings
 from briefing.text import soft_words
@@ -93,7 +93,27 @@ def test_chunk_texts_are_what_the_answerer_embeds(headings: tuple[str, ...]) -> 
     candidates = build_candidates([Passage(chunk=chunk, score=1.0)])
     words = {w for c in candidates for w in soft_words(c.text)}
     wanted = {c.text for c in candidates} | {c.context for c in candidates} | words
-    assert wanted == set(texts)
+    assert wanted | {titled_heading(chunk)} == set(texts)
     assert {"Licences", "cover", "magnets"} <= words
     assert "They cover magnets." in texts  # whitespace-normalised, as candidates are
     assert in_section(chunk, "x") == ("Terms: x" if headings else "Doc: x")
+
+
+def test_a_briefing_reads_its_heading_vectors_from_the_store(tmp_path: Path) -> None:
+    from briefing.briefings.inventory import Inventory
+
+    class Counting(HashingEmbeddings):
+        calls: list[str] = []
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            type(self).calls.extend(texts)
+            return super().embed_documents(texts)
+
+    chunks = [_chunk("Licences last one year. JL Mag got one."), _chunk("It covers magnets.", ())]
+    texts = chunk_texts(chunks)
+    store = TextVectors(tmp_path / "v.sqlite", model="hashing")
+    store.put(dict(zip(texts, HashingEmbeddings().embed_documents(texts), strict=True)))
+    inventory = Inventory.build(chunks, "k")
+    vectors = inventory.heading_vectors(VectorCache(Counting(), store=store))
+    assert Counting.calls == []
+    assert len(vectors) == len(inventory.sentences) > 0

@@ -33,7 +33,7 @@ from ..answering.candidates import match_keys
 from ..answering.planted import planted_instruction
 from ..answering.vector_cache import VectorCache
 from ..briefing_records import EventDate
-from ..corpus import sentence_spans
+from ..corpus import section_heading, sentence_spans, titled_heading
 from ..text import PAGE_FURNITURE, content_words, numbers, squash_spaces
 from ..types import Chunk
 from .dates import DateMention, find_dates, primary_date
@@ -90,8 +90,7 @@ class Sentence:
 
     @property
     def heading(self) -> str:
-        path = self.chunk.heading_path
-        return " > ".join(path[1:] or path) or self.chunk.title
+        return section_heading(self.chunk)
 
     @property
     def doc_start(self) -> int:
@@ -220,7 +219,7 @@ class Inventory:
 
     def heading_vectors(self, cache: VectorCache) -> np.ndarray:
         """One vector per sentence: of its section heading under its document title."""
-        texts = [f"{s.chunk.title}: {s.heading}" for s in self.sentences]
+        texts = [titled_heading(s.chunk) for s in self.sentences]
         missing = [t for t in dict.fromkeys(texts) if t not in self._heading_vectors]
         if missing:
             for text, vector in zip(missing, cache.vectors(missing), strict=True):

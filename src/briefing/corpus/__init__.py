@@ -10,7 +10,13 @@ from briefing.corpus.loaders import (
     load_file,
     parse_file,
 )
-from briefing.corpus.sentences import in_section, sentence_spans, split_paragraphs
+from briefing.corpus.sentences import (
+    in_section,
+    section_heading,
+    sentence_spans,
+    split_paragraphs,
+    titled_heading,
+)
 
 __all__ = [
     "LoadResult",
@@ -22,6 +28,8 @@ __all__ = [
     "load_corpus",
     "load_file",
     "parse_file",
+    "section_heading",
     "sentence_spans",
     "split_paragraphs",
+    "titled_heading",
 ]

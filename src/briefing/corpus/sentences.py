@@ -201,9 +201,20 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def section_heading(chunk: Chunk) -> str:
+    """The chunk's section heading path below the document title ("Scope > Magnets"), or
+    the title when it has none."""
+    headings = chunk.heading_path
+    return " > ".join(headings[1:] or headings) or chunk.title
+
+
+def titled_heading(chunk: Chunk) -> str:
+    """The section heading under the document title, as briefings embed it."""
+    return f"{chunk.title}: {section_heading(chunk)}"
+
+
 def in_section(chunk: Chunk, sentence: str) -> str:
     """``sentence`` under its chunk's heading ("How the general licences work: ..."): the
     heading often names the question a paragraph answers. The answerer embeds both."""
-    headings = chunk.heading_path
-    head = " > ".join(headings[1:] or headings) or chunk.title
+    head = section_heading(chunk)
     return f"{head}: {sentence}" if head else sentence

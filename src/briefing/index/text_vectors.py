@@ -1,7 +1,8 @@
 """Sentence vectors kept on disk, so a question embeds only the question.
 
 The offline answerer scores every sentence of the retrieved passages by its MiniLM
-vector, the vector of the sentence under its heading, and the vectors of its words.
+vector, the vector of the sentence under its heading, and the vectors of its words;
+briefings compare sentences with their section heading under the document title.
 Embedding those 60-140 short texts was most of a question's CPU (0.3-0.5 s in a fresh
 process), paid again by every new process. The ingest now embeds them once, beside the
 chunks, and stores them here; the answerer's
@@ -31,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Settings
-from ..corpus import in_section, sentence_spans
+from ..corpus import in_section, sentence_spans, titled_heading
 from ..text import soft_words, squash_spaces
 from ..types import Chunk
 
@@ -123,9 +124,11 @@ class TextVectors:
 def chunk_texts(chunks: Iterable[Chunk]) -> list[str]:
     """The texts the offline answerer embeds for ``chunks``, each once: every sentence
     (whitespace-normalised), every sentence under its heading (:func:`in_section`), and
-    every word it compares with the question's (:func:`briefing.text.soft_words`)."""
+    every word it compares with the question's (:func:`briefing.text.soft_words`); and,
+    for briefings, each chunk's section heading under its title (:func:`titled_heading`)."""
     texts: list[str] = []
     for chunk in chunks:
+        texts.append(titled_heading(chunk))
         for start, end in sentence_spans(chunk.text):
             if sentence := squash_spaces(chunk.text[start:end]):
                 texts.extend((sentence, in_section(chunk, sentence), *soft_words(sentence)))
