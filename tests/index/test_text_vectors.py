@@ -63,14 +63,18 @@ def test_a_broken_file_degrades_to_embedding(tmp_path: Path, caplog) -> None:  #
     assert sum("cannot read" in r.message for r in caplog.records) == 1
 
 
+class Counting(HashingEmbeddings):
+    """Records every text it embeds (``Counting.calls``, cleared by each test)."""
+
+    calls: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        type(self).calls.extend(texts)
+        return super().embed_documents(texts)
+
+
 def test_cache_reads_the_store_before_embedding(tmp_path: Path) -> None:
-    class Counting(HashingEmbeddings):
-        calls: list[str] = []
-
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            type(self).calls.extend(texts)
-            return super().embed_documents(texts)
-
+    Counting.calls.clear()
     store = TextVectors(tmp_path / "v.sqlite", model="hashing")
     first = VectorCache(Counting(), store=store)
     first.vectors(["Licences last one year.", "JL Mag got one."])
@@ -102,13 +106,7 @@ def test_chunk_texts_are_what_the_answerer_embeds(headings: tuple[str, ...]) -> 
 def test_a_briefing_reads_its_heading_vectors_from_the_store(tmp_path: Path) -> None:
     from briefing.briefings.inventory import Inventory
 
-    class Counting(HashingEmbeddings):
-        calls: list[str] = []
-
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            type(self).calls.extend(texts)
-            return super().embed_documents(texts)
-
+    Counting.calls.clear()
     chunks = [_chunk("Licences last one year. JL Mag got one."), _chunk("It covers magnets.", ())]
     texts = chunk_texts(chunks)
     store = TextVectors(tmp_path / "v.sqlite", model="hashing")
