@@ -81,6 +81,16 @@ LIST_ANSWER = (
             "general licence cover?",
         ),
         (
+            "What did Announcement No. 18 put under control?",
+            "When did that take effect?",
+            "When did Announcement No. 18 take effect?",
+        ),
+        (
+            "What did Announcement No. 70 suspend?",
+            "How long does that last?",
+            "How long does Announcement No. 70 last?",
+        ),
+        (
             "What did China commit to on soybeans for late 2025?",
             "and after that?",
             "What did China commit to on soybeans after late 2025?",

@@ -49,9 +49,15 @@ NAME_LIST = re.compile(
     r"((?:[A-Z][\w\-]*(?: [A-Z][\w\-]*)*, )*[A-Z][\w\-]*(?: [A-Z][\w\-]*)*,? and "
     r"[A-Z][\w\-]*(?: [A-Z][\w\-]*)*)"
 )
+#: Words that follow "that" / "this" as a verb, not as the noun of a determiner: "When did
+#: that take effect?" is "When did Announcement No. 18 take effect?", not "the take".
 NOT_A_NOUN = frozenset(
     f"{AUX.replace('|', ' ')} actually still also just really ever never not now then "
-    "went got gets get apply applied applies happen happened".split()
+    "went got gets get apply applied applies happen happened take takes took start starts "
+    "started begin begins began end ends ended last lasts lasted mean means meant affect "
+    "affects affected require requires required include includes included expire expires "
+    "expired stop stops stopped come comes came lead leads led cost costs need needs say "
+    "says said become becomes became remain remains remained allow allows allowed".split()
 )
 PREPOSITIONS = frozenset("in into on for by before after since until per from at to under".split())
 WH_WORDS = frozenset(
