@@ -5,6 +5,8 @@ probabilities, the answerable model's inputs and output, and the refusal if any.
 rules here refuse before the answerable model is asked, where the evidence alone
 decides (a name the passages never mention, nothing on the topic, an asked-for unit or
 attribute no good sentence states); each rule's effect on the dev split is given with it.
+Some of the answerable model's inputs are read off the question alone and live here too:
+a year after the sources, a request for a task, a question about what will happen.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from .question import QuestionProfile, name_variants
 __all__ = [
     "MIN_SIMILARITY",
     "Analysis",
+    "beyond_sources",
     "logit",
     "missing_key_terms",
-    "beyond_sources",
     "ruled_out",
     "task_request",
     "year_after_sources",
