@@ -105,8 +105,9 @@ def test_incremental_and_idempotent(
     doc_writer(tiny_corpus, "new.md", "newdoc", "# Gallium\n\nZorblatt gallium refiners expanded.")
     added = indexer.ingest()
     assert counting_embeddings.documents_embedded == 1 + added.sentences
-    # "Zorblatt gallium refiners expanded.", "Gallium: ..." and its four words
-    assert added.sentences == 6
+    # "Zorblatt gallium refiners expanded.", "Gallium: ...", its four words and the
+    # section heading under the document's title (for briefings)
+    assert added.sentences == 7
     assert (added.documents, added.added, added.deleted, added.unchanged) == (4, 1, 0, n)
     assert lexical_docs(settings, "zorblatt") == {"newdoc"}
     assert_in_step(indexer, settings)
