@@ -214,7 +214,7 @@ class OfflineAnswerer(AnswerBackend):
         # The attribute may be stated by the second or third sentence ("45 working days"
         # for a "turnaround time" under a sentence that names the review).
         fit = (
-            max(self._attribute_fit(attribute, analysis.candidates[i].text) for i in order[:3])
+            self._attribute_fit(attribute, [analysis.candidates[i].text for i in order[:3]])
             if attribute
             else 1.0
         )
@@ -256,17 +256,21 @@ class OfflineAnswerer(AnswerBackend):
             return (message, f"P(answerable) {analysis.answerable:.2f} < {threshold:.2f}")
         return None
 
-    def _attribute_fit(self, attribute: str, sentence: str) -> float:
-        """Best cosine between the asked-for attribute and a 1-3 word phrase of ``sentence``.
+    def _attribute_fit(self, attribute: str, sentences: Sequence[str]) -> float:
+        """Best cosine between the asked-for attribute and a 1-3 word phrase of any of
+        ``sentences`` (0.0 for a sentence without phrases); one embedding call for all.
 
         "Who is its chairman?" answered by a sentence about listings and licences has no
         phrase near "chairman"; "How many tonnes" answered by "1,238 t" has one.
         """
-        phrases = sentence_phrases(sentence)
-        if not phrases:
-            return 0.0
-        target = self._cache.vectors([attribute])[0]
-        return max(float(v @ target) for v in self._cache.vectors(phrases))
+        phrases = [sentence_phrases(sentence) for sentence in sentences]
+        texts = [attribute, *dict.fromkeys(p for own in phrases for p in own)]
+        vectors = dict(zip(texts, self._cache.vectors(texts), strict=True))
+        target = vectors[attribute]
+        return max(
+            (max((float(vectors[p] @ target) for p in own), default=0.0) for own in phrases),
+            default=0.0,
+        )
 
     def _abstain(self, analysis: Analysis, passages: Sequence[Passage]) -> Answer:
         nearest: list[Citation] = []
