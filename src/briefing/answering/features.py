@@ -222,10 +222,11 @@ def candidate_matrix(
     sims = np.array([float(c.vector @ q.vector) for c in candidates])
     ctx = context_vectors @ q.vector
     idf, total, coverage, bm25 = _lexical_scores(q, candidates)
+    soft = _soft_coverage(q, [c.text for c in candidates], vectors_of)
     rows = []
     for i, c in enumerate(candidates):
         heading = sum(w for k, w in idf.items() if k in c.heading_keys and k not in c.keys) / total
-        soft_cov, soft_min = _soft_coverage(q, c.text, vectors_of)
+        soft_cov, soft_min = soft[i]
         slot, unit, has_slot = _slot_fit(q, c)
         attribute = attribute_match(q.question, c.text)
         new = len(c.keys - q.all_keys)
@@ -289,13 +290,28 @@ def _lexical_scores(
     return idf, total, coverage, bm25 / (bm25.max() or 1.0)
 
 
-def _soft_coverage(q: QuestionContext, text: str, vectors_of) -> tuple[float, float]:
-    """Mean and minimum, over the question's words, of the best word cosine in ``text``."""
-    words = soft_words(text)
-    if not q.words or not words:
-        return 0.0, 0.0
-    best = (q.word_vectors @ np.array(vectors_of(words)).T).max(axis=1)
-    return float(best.mean()), float(best.min())
+def _soft_coverage(
+    q: QuestionContext, texts: Sequence[str], vectors_of
+) -> list[tuple[float, float]]:
+    """Per text: the mean and minimum, over the question's words, of the best word
+    cosine in the text. All texts' words are looked up in one ``vectors_of`` call (one
+    cache lock and one store read per question, not one per sentence)."""
+    words_of = [soft_words(text) for text in texts]
+    vocabulary = list(dict.fromkeys(w for words in words_of for w in words))
+    if not q.words or not vocabulary:
+        return [(0.0, 0.0)] * len(texts)
+    column = {w: i for i, w in enumerate(vocabulary)}
+    cosines = q.word_vectors @ np.array(vectors_of(vocabulary)).T
+    filled = [i for i, words in enumerate(words_of) if words]
+    starts = np.cumsum([0] + [len(words_of[i]) for i in filled[:-1]])
+    # Per text (a run of columns), the best cosine of each question word.
+    best = np.maximum.reduceat(
+        cosines[:, [column[w] for i in filled for w in words_of[i]]], starts, axis=1
+    )
+    found = [(0.0, 0.0)] * len(texts)
+    for i, mean, low in zip(filled, best.mean(axis=0), best.min(axis=0), strict=True):
+        found[i] = (float(mean), float(low))
+    return found
 
 
 def _key_coverage(q: QuestionContext, text: str) -> float:
