@@ -16,8 +16,10 @@ def test_gradio_analytics_are_bounded_and_a_missing_matplotlib_fails_fast() -> N
     from briefing.web.app import GRADIO_ANALYTICS, _lighten_gradio_bookkeeping
 
     saved = {name: os.environ.pop(name, None) for name in GRADIO_ANALYTICS}
+    # An earlier launch() in this process may have left its None here; start clean.
     had_module = "matplotlib" in sys.modules
-    installed = had_module or importlib.util.find_spec("matplotlib") is not None
+    before = sys.modules.pop("matplotlib", None)
+    installed = before is not None or importlib.util.find_spec("matplotlib") is not None
     try:
         _lighten_gradio_bookkeeping()
         with gr.Blocks(analytics_enabled=False) as demo:
@@ -36,8 +38,9 @@ def test_gradio_analytics_are_bounded_and_a_missing_matplotlib_fails_fast() -> N
             os.environ.pop(name, None)
             if value is not None:
                 os.environ[name] = value
-        if not had_module:
-            sys.modules.pop("matplotlib", None)
+        sys.modules.pop("matplotlib", None)
+        if had_module:
+            sys.modules["matplotlib"] = before  # type: ignore[assignment]
 
 
 def test_an_operator_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
