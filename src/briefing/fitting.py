@@ -6,10 +6,13 @@ What is learned, from the gold cases of ``evals/qa/dev.yaml`` only:
    rewritten by the real rewriter), its passages retrieved, and every candidate
    sentence featurised (:meth:`OfflineAnswerer.featurise`). A sentence is a positive
    when it holds at least one of the case's required facts.
-2. **Sentence model.** Logistic regression (scikit-learn, standardised features) on
-   those rows. Its regularisation C is chosen by cross-validation *by case*
-   (``GroupKFold``, shuffled with ``seed``): the held-out log-loss on answerable cases
-   (the share whose most probable sentence holds a fact is reported beside it).
+2. **Sentence and lead models.** Logistic regressions (scikit-learn, standardised
+   features) on those rows: the sentence model on
+   :data:`~briefing.answering.features.SELECTION_FEATURES` (it chooses the sentences),
+   the lead model on all :data:`~briefing.answering.features.FEATURES` (it picks which
+   chosen sentence leads). Each one's regularisation C is chosen by cross-validation *by
+   case* (``GroupKFold``, shuffled with ``seed``): the held-out log-loss on answerable
+   cases (the share whose most probable sentence holds a fact is reported beside it).
 3. **Answerable model.** A second logistic regression on one row per case
    (:data:`~briefing.answering.model.QUESTION_FEATURES`), built from the sentence
    model's *out-of-fold* probabilities, so it learns how a held-out question looks.
@@ -18,7 +21,7 @@ What is learned, from the gold cases of ``evals/qa/dev.yaml`` only:
    cross-validation the same F1 as 0.03 with a quarter of the over-refusals and 0.02 more
    all-facts, and the issue's bound of 0.03 must hold on unseen questions); ``extra`` and
    ``extra_share`` maximise all-facts accuracy plus a quarter of token F1 of the
-   composed answers (facts first, brevity second).
+   composed answers, led as in use (facts first, brevity second).
 
 Earlier turns of multi-turn cases are answered (and so rewritten) by a model too:
 ``fit_twice`` fits once with earlier turns answered by :func:`prior_model`, then again
@@ -46,7 +49,7 @@ import numpy as np
 from tqdm import tqdm
 
 from .answering.analysis import Analysis, ruled_out
-from .answering.features import FEATURES
+from .answering.features import FEATURES, SELECTION_FEATURES
 from .answering.model import QUESTION_FEATURES, AnswererModel, LinearModel, Thresholds
 from .answering.offline import OfflineAnswerer
 from .errors import ConfigError
@@ -148,13 +151,19 @@ def _logistic(c: float) -> Any:
     return LogisticRegression(C=c, max_iter=5000)
 
 
-def _sentence_oof(data: _Data, c: float) -> np.ndarray:
+def _sentence_oof(data: _Data, c: float, names: Sequence[str]) -> np.ndarray:
+    x = _columns(data.x, names)
     out = np.zeros(len(data.y))
     for train, test in data.split:
         train = train[data.answerable_rows[train]]
-        model = _linear(_logistic(c), data.x[train], data.y[train], FEATURES)
-        out[test] = model.probabilities(data.x[test])
+        model = _linear(_logistic(c), x[train], data.y[train], names)
+        out[test] = model.probabilities(x[test])
     return out
+
+
+def _columns(x: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """The columns ``names`` of a :data:`FEATURES` matrix."""
+    return x[:, [FEATURES.index(name) for name in names]]
 
 
 def _top1(data: _Data, prob: np.ndarray) -> float:
@@ -172,24 +181,27 @@ def _log_loss(data: _Data, prob: np.ndarray) -> float:
     return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
 
 
-def _fit_sentence(data: _Data) -> tuple[LinearModel, np.ndarray, dict[str, Any]]:
-    """The sentence model, its out-of-fold probabilities and the C-selection figures.
+def _fit_sentence(
+    data: _Data, names: Sequence[str], prefix: str = ""
+) -> tuple[LinearModel, np.ndarray, dict[str, Any]]:
+    """A sentence-level model on the columns ``names``, its out-of-fold probabilities and
+    the C-selection figures (their keys start with ``prefix``).
 
     C by held-out log-loss: smooth, where top-1 moves by single cases.
     """
-    fitted = {c: _sentence_oof(data, c) for c in C_GRID}
+    fitted = {c: _sentence_oof(data, c, names) for c in C_GRID}
     scores = {c: _top1(data, p) for c, p in fitted.items()}
     losses = {c: _log_loss(data, p) for c, p in fitted.items()}
     best_c = min(C_GRID, key=lambda c: losses[c])
     rows = data.answerable_rows
-    sentence = _linear(_logistic(best_c), data.x[rows], data.y[rows], FEATURES)
+    model = _linear(_logistic(best_c), _columns(data.x, names)[rows], data.y[rows], names)
     figures = {
-        "C": best_c,
-        "top1_fact_by_C": {str(c): round(v, 4) for c, v in scores.items()},
-        "log_loss_by_C": {str(c): round(v, 4) for c, v in losses.items()},
-        "top1_fact": round(scores[best_c], 4),
+        f"{prefix}C": best_c,
+        f"{prefix}top1_fact_by_C": {str(c): round(v, 4) for c, v in scores.items()},
+        f"{prefix}log_loss_by_C": {str(c): round(v, 4) for c, v in losses.items()},
+        f"{prefix}top1_fact": round(scores[best_c], 4),
     }
-    return sentence, fitted[best_c], figures
+    return model, fitted[best_c], figures
 
 
 def _fit_answerable(
@@ -228,18 +240,20 @@ def fit_model(
     max_over_refusal: float = 0.02,
     provenance: dict[str, Any] | None = None,
 ) -> FitReport:
-    """Fit both models and the thresholds on ``rows`` (see the module docstring)."""
+    """Fit the three models and the thresholds on ``rows`` (see the module docstring)."""
     data = _Data.of(rows, folds, seed)
-    sentence, oof, c_figures = _fit_sentence(data)
+    sentence, oof, c_figures = _fit_sentence(data, SELECTION_FEATURES)
+    lead, lead_oof, lead_figures = _fit_sentence(data, FEATURES, prefix="lead_")
     answerable, q_oof, qy = _fit_answerable(answerer, data, oof)
     answer_at, abstention = _answer_threshold(q_oof, qy, max_over_refusal)
     extra, share, composed = _extra_thresholds(
-        answerer, data.usable, oof, data.groups, q_oof >= answer_at
+        answerer, data.usable, (oof, lead_oof), data.groups, q_oof >= answer_at
     )
     cv = {
         "folds": folds,
         "seed": seed,
         **c_figures,
+        **lead_figures,
         **abstention,
         **composed,
         "cases": len(data.usable),
@@ -248,6 +262,7 @@ def fit_model(
     }
     model = AnswererModel(
         sentence=sentence,
+        lead=lead,
         answerable=answerable,
         thresholds=Thresholds(answer=answer_at, extra=extra, extra_share=share),
         fitted={"command": "briefing fit", **(provenance or {}), "cv": cv},
@@ -278,9 +293,13 @@ def _case_folds(split, groups: np.ndarray, n: int) -> list[tuple[np.ndarray, np.
     return out
 
 
-def _set_probabilities(analysis: Analysis, probabilities: np.ndarray) -> None:
-    for candidate, p in zip(analysis.candidates, probabilities, strict=True):
+def _set_probabilities(
+    analysis: Analysis, probabilities: np.ndarray, leads: np.ndarray | None = None
+) -> None:
+    leads = probabilities if leads is None else leads
+    for candidate, p, lead in zip(analysis.candidates, probabilities, leads, strict=True):
         candidate.probability = float(p)
+        candidate.lead = float(lead)
 
 
 def _answer_threshold(
@@ -307,14 +326,16 @@ def _answer_threshold(
 def _extra_thresholds(
     answerer: OfflineAnswerer,
     rows: Sequence[_Row],
-    oof: np.ndarray,
+    oof: tuple[np.ndarray, np.ndarray],
     groups: np.ndarray,
     answered: np.ndarray,
 ) -> tuple[float, float, dict[str, float]]:
-    """``extra`` and ``extra_share`` maximising all-facts + F1_WEIGHT x token F1."""
+    """``extra`` and ``extra_share`` maximising all-facts + F1_WEIGHT x token F1 (``oof``:
+    the sentence and lead models' out-of-fold probabilities)."""
     from .answering.compose import compose
-    from .answering.selection import select
+    from .answering.selection import lead_first, select
 
+    sentence_oof, lead_oof = oof
     best: tuple[float, float, float, dict[str, float]] | None = None
     for extra in EXTRA_GRID:
         for share in SHARE_GRID:
@@ -326,13 +347,15 @@ def _extra_thresholds(
                     facts.append(0.0)
                     f1.append(0.0)
                     continue
-                _set_probabilities(r.analysis, oof[groups == i])
-                chosen = select(
-                    r.analysis.profile,
-                    r.analysis.candidates,
-                    answerer.limits,
-                    extra=extra,
-                    extra_share=share,
+                _set_probabilities(r.analysis, sentence_oof[groups == i], lead_oof[groups == i])
+                chosen = lead_first(
+                    select(
+                        r.analysis.profile,
+                        r.analysis.candidates,
+                        answerer.limits,
+                        extra=extra,
+                        extra_share=share,
+                    )
                 )
                 statements, _ = compose(r.analysis.profile, chosen, disagreement=False)
                 text = " ".join(s.text for s in statements)
@@ -379,10 +402,17 @@ def prior_model() -> AnswererModel:
     """The model used before any fit: rank sentences by MiniLM similarity alone, never
     abstain on the learned score. Only ``briefing fit`` uses it (to answer the earlier
     turns of multi-turn cases when no fitted model exists yet)."""
-    n = len(FEATURES)
-    coef = [0.0] * n
-    coef[FEATURES.index("sim")] = 8.0
-    sentence = LinearModel(FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef), -4.0)
+    sentence, lead = (_similarity_only(names) for names in (SELECTION_FEATURES, FEATURES))
     m = len(QUESTION_FEATURES)
     answerable = LinearModel(QUESTION_FEATURES, (0.0,) * m, (1.0,) * m, (0.0,) * m, 3.0)
-    return AnswererModel(sentence=sentence, answerable=answerable, fitted={"prior": True})
+    return AnswererModel(
+        sentence=sentence, lead=lead, answerable=answerable, fitted={"prior": True}
+    )
+
+
+def _similarity_only(names: Sequence[str]) -> LinearModel:
+    """A model over ``names`` that ranks by MiniLM similarity alone."""
+    n = len(names)
+    coef = [0.0] * n
+    coef[list(names).index("sim")] = 8.0
+    return LinearModel(tuple(names), (0.0,) * n, (1.0,) * n, tuple(coef), -4.0)

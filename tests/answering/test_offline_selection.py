@@ -9,9 +9,9 @@ import pytest
 from briefing.answering.analysis import Analysis, beyond_sources, missing_key_terms, task_request
 from briefing.answering.candidates import Candidate, build_candidates
 from briefing.answering.compose import compose, list_items
-from briefing.answering.features import attribute_match
+from briefing.answering.features import attribute_match, predicate_text
 from briefing.answering.question import analyse_question, requested_attribute, term_key
-from briefing.answering.selection import SelectionLimits, has_conflict, select
+from briefing.answering.selection import SelectionLimits, has_conflict, lead_first, select
 from briefing.types import Chunk, Passage
 
 
@@ -42,6 +42,32 @@ def test_select_keeps_the_best_and_probable_extras_in_order() -> None:
     assert [c.text[:20] for c in chosen] == [candidates[1].text[:20], candidates[0].text[:20]]
     strict = select(profile, candidates, SelectionLimits(), extra=0.2, extra_share=0.5)
     assert strict == [candidates[1]]  # 0.4 < 0.5 x 0.9
+
+
+def test_the_lead_model_picks_which_chosen_sentence_comes_first() -> None:
+    text = (
+        "Announcement No. 18 of 2025 took effect on the day it was issued.\n"
+        "MOFCOM and the General Administration of Customs issued it on 4 April 2025.\n"
+        "The April controls cover seven medium and heavy rare earths in all.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.6, 0.5, 0.3])
+    for candidate, lead in zip(candidates, [0.4, 0.7, 0.7], strict=True):
+        candidate.lead = lead
+    led = lead_first(candidates)
+    # The highest lead moves up (the first of equals); the others keep their order.
+    assert led == [candidates[1], candidates[0], candidates[2]]
+    assert lead_first(candidates[:1]) == candidates[:1]
+
+
+def test_the_predicate_is_the_question_without_its_subject() -> None:
+    question = "Who put out Announcement No. 18 of 2025, and on what date?"
+    assert predicate_text(question, analyse_question(question)) == (
+        "Who put out of , and on what date?"
+    )
+    question = "Which firms got licences from MOFCOM in December?"
+    assert predicate_text(question, analyse_question(question)) == (
+        "Which firms got licences from in ?"
+    )
 
 
 def test_select_respects_the_word_cap_and_drops_near_duplicates() -> None:

@@ -41,7 +41,9 @@ class Candidate:
         keys: match keys of its content words and numbers (see ``term_key``).
         heading_keys: match keys of the chunk's headings.
         vector: the sentence embedding (set when scored).
-        probability: the learned probability that the sentence answers the question.
+        probability: the learned probability that the sentence answers the question
+            (the sentence model: which sentences an answer quotes).
+        lead: the same from the lead model (which of them leads).
     """
 
     rank: int
@@ -55,6 +57,7 @@ class Candidate:
     heading_keys: frozenset[str]
     vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     probability: float = 0.0
+    lead: float = 0.0
 
     @property
     def doc_id(self) -> str:

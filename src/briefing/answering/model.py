@@ -1,7 +1,11 @@
 """The offline answerer's learned parts: two logistic models and their thresholds.
 
 - the **sentence model** gives each candidate sentence the probability that it states
-  (part of) the answer, from :data:`briefing.answering.features.FEATURES`;
+  (part of) the answer, from :data:`briefing.answering.features.SELECTION_FEATURES`;
+  the sentences an answer quotes are chosen by it;
+- the **lead model** gives the same probability from all of
+  :data:`briefing.answering.features.FEATURES` (with the question's predicate
+  similarity); of the chosen sentences, the one it rates highest leads the answer;
 - the **answerable model** gives the question the probability that the retrieved
   passages answer it at all, from :data:`QUESTION_FEATURES` (the best sentences'
   scores, off-topic similarity, the asked-for attribute and unit);
@@ -15,8 +19,9 @@ only numpy: ``sigmoid((x - mean) / scale @ coef + intercept)``.
 
 Usage::
 
-    model = load_model()                    # the packaged model.json
-    p = model.sentence.probabilities(matrix)
+    model = load_model()                    # the packaged model.json (FEATURES: the
+                                            # matrix's column names)
+    p = model.sentence.probabilities(matrix, FEATURES)
 """
 
 from __future__ import annotations
@@ -71,7 +76,17 @@ class LinearModel:
     coef: tuple[float, ...]
     intercept: float
 
-    def logits(self, matrix: np.ndarray) -> np.ndarray:
+    def logits(self, matrix: np.ndarray, columns: Sequence[str] | None = None) -> np.ndarray:
+        """Logits of the rows of ``matrix``; with ``columns`` (the matrix's column names),
+        this model's own columns are picked from it by name."""
+        if columns is not None:
+            missing = [f for f in self.features if f not in columns]
+            if missing:
+                raise ConfigError(
+                    f"the answerer model needs features {missing} that the matrix lacks: "
+                    "refit it with `briefing fit`"
+                )
+            matrix = matrix[:, [list(columns).index(f) for f in self.features]]
         if matrix.shape[1] != len(self.features):
             raise ConfigError(
                 f"the answerer model expects {len(self.features)} features, got "
@@ -80,8 +95,8 @@ class LinearModel:
         z = (matrix - np.asarray(self.mean)) / np.asarray(self.scale)
         return z @ np.asarray(self.coef) + self.intercept
 
-    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(matrix)))
+    def probabilities(self, matrix: np.ndarray, columns: Sequence[str] | None = None) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logits(matrix, columns)))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,23 +135,19 @@ class Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class AnswererModel:
-    """The sentence model, the answerable model, thresholds, and how they were fitted."""
+    """The sentence, lead and answerable models, thresholds, and how they were fitted."""
 
     sentence: LinearModel
+    lead: LinearModel
     answerable: LinearModel
     thresholds: Thresholds = Thresholds()
     fitted: dict[str, Any] = field(default_factory=dict)
-
-    def fits(self, features: Sequence[str], question_features: Sequence[str]) -> bool:
-        """Whether this model was fitted on these feature columns."""
-        return self.sentence.features == tuple(features) and self.answerable.features == tuple(
-            question_features
-        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": 1,
             "sentence": self.sentence.to_dict(),
+            "lead": self.lead.to_dict(),
             "answerable": self.answerable.to_dict(),
             "thresholds": {
                 "answer": round(self.thresholds.answer, 4),
@@ -150,6 +161,7 @@ class AnswererModel:
     def from_dict(cls, data: dict[str, Any]) -> AnswererModel:
         return cls(
             sentence=LinearModel.from_dict(data["sentence"]),
+            lead=LinearModel.from_dict(data["lead"]),
             answerable=LinearModel.from_dict(data["answerable"]),
             thresholds=Thresholds(**data.get("thresholds", {})),
             fitted=dict(data.get("fitted", {})),

@@ -15,8 +15,10 @@ No generative model is involved, so nothing can be invented. For each question:
    probabilities, the off-topic similarity and the fit of the asked-for attribute
    ("Who is its *chairman*?") into P(answerable), refused below the threshold chosen on
    the dev split.
-4. Otherwise the most probable sentence leads and others follow while probable enough
-   (:mod:`~briefing.answering.selection`); a list question leads with its items
+4. Otherwise the most probable sentence and others follow while probable enough
+   (:mod:`~briefing.answering.selection`); of those, the one the lead model rates highest
+   (it also weighs how well the sentence states what is asked, the question's
+   predicate) comes first; a list question leads with its items
    (:mod:`~briefing.answering.compose`). Every statement carries ``[n]`` markers whose
    citations quote the sentence exactly.
 
@@ -50,7 +52,7 @@ from .compose import compose
 from .features import FEATURES, candidate_matrix, question_context
 from .model import QUESTION_FEATURES, AnswererModel, load_model
 from .question import QuestionProfile, analyse_question
-from .selection import SelectionLimits, has_conflict, select
+from .selection import SelectionLimits, has_conflict, lead_first, select
 from .sentence_features import sentence_phrases
 from .vector_cache import VectorCache
 from .word_cap import cap_words
@@ -150,8 +152,10 @@ class OfflineAnswerer(AnswerBackend):
         """Candidates with probabilities, P(answerable) and the refusal, if any."""
         analysis = self.featurise(question, passages)
         if analysis.refusal is None:
-            probabilities = self.model.sentence.probabilities(analysis.matrix)
-            self.score(analysis, probabilities)
+            model = self.model
+            probabilities = model.sentence.probabilities(analysis.matrix, FEATURES)
+            leads = model.lead.probabilities(analysis.matrix, FEATURES)
+            self.score(analysis, probabilities, leads)
         return analysis
 
     def featurise(self, question: str, passages: Sequence[Passage]) -> Analysis:
@@ -178,10 +182,13 @@ class OfflineAnswerer(AnswerBackend):
         matrix = candidate_matrix(context, candidates, context_vectors, self._cache.vectors)
         return Analysis(question, profile, candidates, matrix)
 
-    def score(self, analysis: Analysis, probabilities: Sequence[float]) -> None:
-        """Set the sentence probabilities, then P(answerable) and the refusal."""
-        for candidate, p in zip(analysis.candidates, probabilities, strict=True):
+    def score(
+        self, analysis: Analysis, probabilities: Sequence[float], leads: Sequence[float]
+    ) -> None:
+        """Set the sentence and lead probabilities, then P(answerable) and the refusal."""
+        for candidate, p, lead in zip(analysis.candidates, probabilities, leads, strict=True):
             candidate.probability = float(p)
+            candidate.lead = float(lead)
         analysis.question_features = self.question_row(analysis)
         analysis.answerable = float(
             self.model.answerable.probabilities(analysis.question_features[None, :])[0]
@@ -189,14 +196,17 @@ class OfflineAnswerer(AnswerBackend):
         analysis.refusal = self._refusal(analysis)
 
     def choose(self, analysis: Analysis) -> list[Candidate]:
-        """The sentences an answer to a scored, not refused ``analysis`` would quote."""
+        """The sentences an answer to a scored, not refused ``analysis`` would quote,
+        the lead first."""
         thresholds = self.model.thresholds
-        return select(
-            analysis.profile,
-            analysis.candidates,
-            self.limits,
-            extra=thresholds.extra,
-            extra_share=thresholds.extra_share,
+        return lead_first(
+            select(
+                analysis.profile,
+                analysis.candidates,
+                self.limits,
+                extra=thresholds.extra,
+                extra_share=thresholds.extra_share,
+            )
         )
 
     # --- abstention ---------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ..text import content_words
 from .candidates import Candidate
 from .question import QuestionProfile, term_key
 
-__all__ = ["SelectionLimits", "figure_units", "has_conflict", "select"]
+__all__ = ["SelectionLimits", "figure_units", "has_conflict", "lead_first", "select"]
 
 _FIGURE_KINDS = ("duration", "number")
 
@@ -105,6 +105,15 @@ def select(
     _add_disagreement(chosen, ranked, best.probability, limits, same_doc=same_doc)
     _add_opposing_view(chosen, ranked, best.probability, limits)
     return chosen
+
+
+def lead_first(chosen: list[Candidate]) -> list[Candidate]:
+    """``chosen`` with the sentence the lead model rates highest moved to the front (the
+    first of equals stays); the others keep their order."""
+    if len(chosen) < 2:
+        return chosen
+    lead = max(range(len(chosen)), key=lambda i: (chosen[i].lead, -i))
+    return [chosen[lead], *chosen[:lead], *chosen[lead + 1 :]]
 
 
 _CONTRAST = re.compile(
