@@ -18,6 +18,11 @@ _SPACES = re.compile(r"\s+")
 TOKEN = re.compile(r"\d[A-Z]\d{3}(?:\.[a-z])?\b|[A-Za-z][A-Za-z\-']*|\d[\d,.]*%?")
 #: A run of capitalised words: a name ("Ministry of Commerce" gives two runs).
 NAME_RUN = re.compile(r"\b[A-Z][a-zA-Z&\-]+(?:\s+[A-Z][a-zA-Z&\-]+)*")
+#: A people's or country's adjective ("Japanese", "European"): it qualifies, names no one.
+DEMONYM = re.compile(
+    r"^(?:[A-Z][a-z]+(?:ese|ian|ish|ean)|American|Korean|African|Mexican|German|Thai|Dutch"
+    r"|French|Greek)$"
+)
 #: Web-page furniture copied along with an article ("Did you know?", "Comments (0)",
 #: "ALSO READ | ..."): never a statement of the story.
 PAGE_FURNITURE = re.compile(

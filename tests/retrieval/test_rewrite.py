@@ -48,7 +48,32 @@ LIST_ANSWER = (
             "and until when?",
             "Until when does MOFCOM's No. 72 last?",
         ),
+        (
+            "What does the suspension cover?",
+            "For how long?",
+            "For how long does the suspension last?",
+        ),
+        (
+            "What did MOFCOM suspend?",
+            "For how long?",
+            "For how long did MOFCOM suspend?",
+        ),
+        (
+            "What is the general licence?",
+            "For how long?",
+            "For how long is the general licence?",
+        ),
         # references
+        (
+            "Which firms got licences?",
+            "Which of them got the widest one?",
+            "Which of the firms that got licences got the widest one?",
+        ),
+        (
+            "What did the Jones Day note say about the October package?",
+            "What else did they point out about it?",
+            "What else did Jones Day point out about the October package?",
+        ),
         (
             "Tell me about JL Mag Rare-Earth.",
             "Where are its shares listed?",
@@ -137,6 +162,12 @@ def test_plural_reference_takes_the_list_an_earlier_answer_gave() -> None:
 )
 def test_parallel_substitution(previous: str, fragment: str, expected: str) -> None:
     assert REWRITER.rewrite(fragment, [turn(previous)]) == expected
+
+
+def test_a_fragment_never_doubles_its_article() -> None:
+    previous = "Which of the firms that got licences got the widest one?"
+    rewritten = REWRITER.rewrite("And the narrowest?", [turn(previous)])
+    assert "the the" not in rewritten.lower() and "narrowest" in rewritten
 
 
 def test_parallel_substitution_uses_the_embedding_when_given() -> None:

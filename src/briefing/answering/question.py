@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import STOP_WORDS, TOKEN, content_words, stem
+from ..text import DEMONYM, STOP_WORDS, TOKEN, content_words, stem
 
 __all__ = [
     "GENERIC_QUESTION_WORDS",
@@ -230,12 +230,6 @@ def requested_attribute(question: str) -> str | None:
     return None
 
 
-_DEMONYM = re.compile(
-    r"^(?:[A-Z][a-z]+(?:ese|ian|ish|ean)|American|Korean|African|Mexican|German|Thai|Dutch"
-    r"|French|Greek)$"
-)
-
-
 def _key_terms(question: str) -> tuple[str, ...]:
     """Names, acronyms and numbers in the question, lower-cased, in order, without repeats."""
     keys: list[str] = []
@@ -262,7 +256,7 @@ def _key_terms(question: str) -> tuple[str, ...]:
             continue
         following = tokens[index + 1].group() if index + 1 < len(tokens) else ""
         before = tokens[index - 1].group().lower() if index > 0 else ""
-        if _DEMONYM.match(token) and following[:1].islower() and before in ("the", "its", "their"):
+        if DEMONYM.match(token) and following[:1].islower() and before in ("the", "its", "their"):
             # "the Japanese partner": a description of a known thing, which the evidence
             # may name ("Hitachi Metals") without the adjective ("Indian buyers" is not).
             continue

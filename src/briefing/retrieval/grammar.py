@@ -35,6 +35,22 @@ SUBJECT_WH = re.compile(
     r"(?P<verb>(?-i:[a-z]+(?:ed|es|s))|" + "|".join(IRREGULAR) + r")\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
+# The same with a past-tense verb ("Which firms got licences": "firms" is the subject,
+# not a verb); tried first, as a plural noun also ends in -s.
+_SUBJECT_WH_PAST = re.compile(
+    rf"^(?P<wh>which|what|who)\s+(?!(?:{AUX}|of)\b)(?P<np>(?:[\w\-']+\s+){{0,4}}?)"
+    r"(?<!\bthe )(?<!\ba )(?<!\ban )"
+    r"(?P<verb>(?-i:[a-z]+ed)|" + "|".join(IRREGULAR) + r")\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+
+
+def subject_wh(question: str) -> re.Match[str] | None:
+    """``question`` as wh-word, subject, verb and rest ("Which firms | got | licences"),
+    preferring a past-tense verb over an -s word that may be a plural noun."""
+    return _SUBJECT_WH_PAST.match(question) or SUBJECT_WH.match(question)
+
+
 NAME = re.compile(
     r"\b(?:Announcements?\s+)?(?:Nos?\.\s*\d+|[A-Z][\w\-]*(?:'s)?)"
     r"(?:\s+(?:Nos?\.\s*\d+|[A-Z][\w\-]*(?:'s)?|\d[\d.,%]*(?!\s*(?:working|days|years))))*"
@@ -141,7 +157,7 @@ def singular_antecedent(previous: str, names: list[str]) -> str:
     documents = [n for n in names if re.search(r"\bNos?\.", n)]
     if documents:
         return documents[0]
-    subject = None if WH_AUX.match(previous) else SUBJECT_WH.match(previous)
+    subject = None if WH_AUX.match(previous) else subject_wh(previous)
     if subject and subject["np"].strip() and not subject["np"].strip().endswith("s"):
         return f"the {subject['np'].strip()} that {subject['verb']} {subject['rest']}"
     phrases = [p for p in noun_phrases(previous) if not p.lower().endswith("s")]
@@ -174,7 +190,13 @@ def subject_after_aux(previous: str) -> str:
 
 
 def plural_antecedent(previous: str) -> str:
-    subject = WH_AUX.match(previous) or SUBJECT_WH.match(previous)
+    """What "they" / "them" most likely refers to in ``previous``: the plural thing it
+    asks about ("Which firms got licences" -> "the firms that got licences"), else its
+    last plural noun phrase, else ""."""
+    asked = None if WH_AUX.match(previous) else subject_wh(previous)
+    if asked and asked["np"].strip().lower().endswith("s"):
+        return f"the {asked['np'].strip()} that {asked['verb']} {asked['rest']}"
+    subject = WH_AUX.match(previous) or subject_wh(previous)
     if subject and len(subject["wh"].split()) > 1:
         noun = " ".join(w for w in subject["wh"].split()[1:] if w.lower() not in ("many", "much"))
         if noun.lower().endswith("s") and noun.lower() not in ("its",):
@@ -239,15 +261,36 @@ def about_topic(fragment: str, previous: str) -> str:
     return f"{fragment}, on {topic}"
 
 
+_DURATION_WH = re.compile(r"^(?:for\s+)?how\s+long$", re.IGNORECASE)
+# Verbs a "how long" question can keep ("How long does the suspension run?"); after any
+# other, with a thing as subject ("What does the suspension cover?"), it asks how long
+# that thing lasts. An agent keeps its verb ("What did MOFCOM suspend?" -> "For how long
+# did MOFCOM suspend?").
+_DURATIVE = frozenset(
+    "last lasts lasted run runs ran apply applies applied remain remains remained stay "
+    "stays stayed continue continues continued take takes took hold holds held".split()
+)
+
+
 def wh_substitute(wh: str, previous: str) -> str:
     """The question ``previous`` asked again with the question word ``wh``."""
     match = WH_AUX.match(previous)
+    if match and _DURATION_WH.match(wh) and match["aux"].lower() in ("do", "does", "did"):
+        subject = subject_after_aux(previous)
+        verb = match["rest"][len(subject) :].split()[:1] if subject else []
+        if subject and not verb and len(subject.split()) > 1:  # "... the licences allow"
+            *words, last = subject.split()
+            subject, verb = " ".join(words), [last]
+        thing = re.match(r"^(?:the|its|their|this|that|these|those)\s", subject or "", re.I)
+        if thing and verb and verb[0].lower() not in _DURATIVE:
+            agrees = "do" if match["aux"].lower() == "do" else "does"
+            return f"{wh} {agrees} {subject} last"
     if match:
         return f"{wh} {match['aux'].lower()} {match['rest']}"
     match = AUX_FIRST.match(previous)
     if match:
         return f"{wh} {match['aux'].lower()} {match['rest']}"
-    match = SUBJECT_WH.match(previous)
+    match = subject_wh(previous)
     if match:
         np_ = match["np"].strip()
         subject = f"the {np_}" if np_ else "it"

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..text import content_words
+from ..text import DEMONYM, content_words
 from ..types import Turn
 from . import grammar as g
 from .grammar import name_lists
@@ -145,7 +145,11 @@ class HeuristicRewriter:
                 return text[: other.start()] + g.join(rest) + text[other.end() :]
         singular = g.singular_antecedent(previous, names)
         owner = names[0] if names else g.subject_after_aux(previous) or singular
-        plural = g.join(lists[0]) if lists else g.plural_antecedent(previous) or singular
+        plural = (
+            g.join(lists[0])
+            if lists
+            else g.plural_antecedent(previous) or _other_name(names, singular) or singular
+        )
         when = g.date_phrase(previous)
         if when:  # "after that", "before then": the time the previous question named
             text = re.sub(
@@ -229,8 +233,25 @@ def _expand(text: str) -> str:
 
 
 def _finish(text: str) -> str:
-    text = " ".join(text.split()).rstrip(" ,?")
+    text = _DOUBLED.sub(r"\1", " ".join(text.split())).rstrip(" ,?")
     return text[:1].upper() + text[1:] + "?"
+
+
+_DOUBLED = re.compile(r"\b(the|a|an|of|in|on|for) \1\b", re.IGNORECASE)
+
+
+def _other_name(names: Sequence[str], singular: str) -> str:
+    """A name of the previous question that "it" does not stand for and that is no date
+    or demonym ("European" qualifies, it names no one): "they" in "What else did they
+    point out about it?" after "What did the Jones Day note say about the October
+    package?" is Jones Day. "" when there is none."""
+    for name in names:
+        if name.lower() in singular.lower() or g.DATE_WORDS.search(name):
+            continue
+        if DEMONYM.match(name):
+            continue
+        return name
+    return ""
 
 
 def _answer_lists(history: Sequence[Turn]) -> list[list[str]]:
