@@ -129,6 +129,19 @@ def test_list_lead_is_built_from_exact_spans_of_the_cited_sentences() -> None:
     )
 
 
+def test_list_lead_items_end_without_the_sentence_full_stop() -> None:
+    text = (
+        "Ningbo Yunsheng's general licence covers only some of its customers.\n"
+        "No. 57 adds five elements: holmium, erbium, thulium, europium and ytterbium.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.8, 0.7])
+    profile = analyse_question("Which firms and elements are named?")
+    statements, _ = compose(profile, candidates, disagreement=False)
+    assert statements[0].text == (
+        "Ningbo Yunsheng; and holmium, erbium, thulium, europium and ytterbium."
+    )
+
+
 def test_no_list_lead_when_the_best_sentence_enumerates() -> None:
     text = (
         "The first licences went to three makers: JL Mag, Ningbo Yunsheng and San Huan.\n"

@@ -128,7 +128,7 @@ def _list_lead(
     used: list[int] = []
     for candidate, marker in ordered_markers:
         for start, end in list_items(candidate, question_names, names=_asks_for_entities(profile)):
-            item = candidate.text[start:end].strip(" ,;")
+            item = candidate.text[start:end].strip(" ,;.")
             if item and all(item.lower() not in p.lower() for p in pieces):
                 pieces.append(item)
                 used.append(marker)
