@@ -281,3 +281,17 @@ def test_a_name_qualifying_the_asked_noun_is_no_answer() -> None:
         "jl mag",
         "ningbo yunsheng",
     ]
+
+
+def test_element_names_are_names_the_passages_must_mention() -> None:
+    profile = analyse_question("Were tungsten exports covered by the October package?")
+    assert profile.key_terms == ("tungsten", "october")
+    assert analyse_question("What led to the April controls?").key_terms == ("april",)
+    text = "The October package covers five more rare earths, among them holmium and erbium."
+    candidates = build_candidates([_passage("notes", text)])
+    question = "Were tungsten exports covered by the October package?"
+    analysis = Analysis(question, analyse_question(question), candidates, np.zeros((0, 0)))
+    assert missing_key_terms(analysis) == ["tungsten"]
+    question = "Is holmium covered by the October package?"
+    analysis = Analysis(question, analyse_question(question), candidates, np.zeros((0, 0)))
+    assert missing_key_terms(analysis) == []

@@ -230,8 +230,29 @@ def requested_attribute(question: str) -> str | None:
     return None
 
 
+#: The chemical elements' English names: names of substances, written in lower case, so
+#: "tungsten" in a question is a name the evidence must mention, like "Lynas" (a question
+#: about tungsten cannot be answered by passages about dysprosium).
+ELEMENT_NAMES = frozenset(
+    """hydrogen helium lithium beryllium boron carbon nitrogen oxygen fluorine neon sodium
+    magnesium aluminium aluminum silicon phosphorus sulphur sulfur chlorine argon potassium
+    calcium scandium titanium vanadium chromium manganese iron cobalt nickel copper zinc
+    gallium germanium arsenic selenium bromine krypton rubidium strontium yttrium zirconium
+    niobium molybdenum technetium ruthenium rhodium palladium silver cadmium indium tin
+    antimony tellurium iodine xenon caesium cesium barium lanthanum cerium praseodymium
+    neodymium promethium samarium europium gadolinium terbium dysprosium holmium erbium
+    thulium ytterbium lutetium hafnium tantalum tungsten rhenium osmium iridium platinum gold
+    mercury thallium lead bismuth polonium astatine radon francium radium actinium thorium
+    protactinium uranium neptunium plutonium americium curium berkelium californium
+    einsteinium fermium mendelevium nobelium lawrencium rutherfordium dubnium seaborgium
+    bohrium hassium meitnerium darmstadtium roentgenium copernicium nihonium flerovium
+    moscovium livermorium tennessine oganesson""".split()
+) - {"lead", "iron", "tin", "gold", "silver", "mercury"}  # also everyday words ("lead to")
+
+
 def _key_terms(question: str) -> tuple[str, ...]:
-    """Names, acronyms and numbers in the question, lower-cased, in order, without repeats."""
+    """Names, acronyms, element names and numbers in the question, lower-cased, in order,
+    without repeats."""
     keys: list[str] = []
     tokens = list(TOKEN.finditer(question))
     for index, match in enumerate(tokens):
@@ -244,6 +265,9 @@ def _key_terms(question: str) -> tuple[str, ...]:
         if not token:
             continue
         lower = token.lower()
+        if lower in ELEMENT_NAMES:
+            keys.append(lower)
+            continue
         if lower in STOP_WORDS or stem(lower) in GENERIC_QUESTION_WORDS:
             continue
         if token[0].isdigit():
