@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from briefing.answering.analysis import Analysis, beyond_sources, missing_key_terms, task_request
+from briefing.answering.analysis import (
+    Analysis,
+    beyond_sources,
+    missing_key_terms,
+    past_after_sources,
+    task_request,
+)
 from briefing.answering.candidates import Candidate, build_candidates
 from briefing.answering.compose import compose, list_items
 from briefing.answering.features import attribute_match, predicate_text
@@ -295,3 +301,21 @@ def test_element_names_are_names_the_passages_must_mention() -> None:
     question = "Is holmium covered by the October package?"
     analysis = Analysis(question, analyse_question(question), candidates, np.zeros((0, 0)))
     assert missing_key_terms(analysis) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "after"),
+    [
+        ("What came out of Trump's 2026 trip to Beijing?", 1.0),
+        ("Were the first general licences renewed when they expired in December 2026?", 1.0),
+        ("How many general licences had China issued by March 2026?", 1.0),
+        ("What is the soybean commitment for 2026 to 2028?", 0.0),  # a plan the notes give
+        ("What happened in 2025?", 0.0),  # within the sources' time
+    ],
+)
+def test_a_past_tense_question_about_a_year_after_the_sources(question: str, after: float) -> None:
+    text = "The suspension runs until 10 November 2026.\nChina buys soybeans in 2026-2028.\n"
+    chunk = Chunk("n-0", "n", text, 0, len(text), (), 0, "n", "news", "2025-12-18", "Notes", "")
+    candidates = build_candidates([Passage(chunk=chunk, score=1.0)])
+    analysis = Analysis(question, analyse_question(question), candidates, np.zeros((0, 0)))
+    assert past_after_sources(analysis) == after

@@ -6,7 +6,7 @@ rules here refuse before the answerable model is asked, where the evidence alone
 decides (a name the passages never mention, nothing on the topic, an asked-for unit or
 attribute no good sentence states); each rule's effect on the dev split is given with it.
 Some of the answerable model's inputs are read off the question alone and live here too:
-a year after the sources, a request for a task, a question about what will happen.
+an event after the sources, a request for a task, a question about what will happen.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ __all__ = [
     "logit",
     "missing_key_terms",
     "ruled_out",
+    "past_after_sources",
     "task_request",
-    "year_after_sources",
 ]
 
 
@@ -130,20 +130,29 @@ _FILLER = frozenset("of the and for on in to a an".split())
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def year_after_sources(analysis: Analysis) -> float:
+#: A question in the past tense: it asks what happened or was the case ("What came out of
+#: the 2026 trip?", "Were the licences renewed ...?", "How many had China issued ...?").
+_PAST = re.compile(
+    r"\b(?:did|was|were|had|became|came|went|got|made|took|rose|fell|grew|won|lost|said)\b"
+    r"|\b[a-z]{3,}ed\b",
+    re.IGNORECASE,
+)
+
+
+def past_after_sources(analysis: Analysis) -> float:
     """1.0 when the question names a year later than every retrieved passage's date and
-    no passage mentions it: it asks about events after the sources were written."""
+    asks in the past tense: what happened then, which the sources cannot have reported
+    (they mention later years only as plans: "runs until 10 November 2026", "25 million
+    tonnes a year in 2026-2028", which a present-tense question may ask about)."""
     years = [int(y) for y in _YEAR.findall(analysis.question)]
     published = [
         int(c.passage.chunk.published[:4])
         for c in analysis.candidates
         if c.passage.chunk.published[:4].isdigit()
     ]
-    if not years or not published:
+    if not years or not published or not _PAST.search(analysis.question):
         return 0.0
-    mentioned = " ".join(c.text for c in analysis.candidates)
-    later = [y for y in years if y > max(published) and str(y) not in mentioned]
-    return 1.0 if later else 0.0
+    return 1.0 if max(years) > max(published) else 0.0
 
 
 #: A request for a task rather than a question about the sources: "Can you book ...",

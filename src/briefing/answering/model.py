@@ -53,7 +53,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "top_key_cov",
     "named_attribute_top",
     "named_attribute_any",
-    "year_after_sources",
+    "past_after_sources",
     "top_new_words",
     "task_request",
     "beyond_sources",

@@ -41,9 +41,9 @@ from .analysis import (
     Analysis,
     beyond_sources,
     logit,
+    past_after_sources,
     ruled_out,
     task_request,
-    year_after_sources,
 )
 from .base import AnswerBackend, abstained_answer
 from .candidates import Candidate, build_candidates
@@ -243,7 +243,7 @@ class OfflineAnswerer(AnswerBackend):
             "named_attribute_any": float(
                 max(analysis.matrix[i, col["attribute_match"]] for i in order[:5])
             ),
-            "year_after_sources": year_after_sources(analysis),
+            "past_after_sources": past_after_sources(analysis),
             "top_new_words": float(top[col["new_words"]]),
             "task_request": task_request(analysis.question),
             "beyond_sources": beyond_sources(analysis.question),
