@@ -155,3 +155,7 @@ def test_a_topic_the_corpus_never_mentions_abstains(assistant: Assistant) -> Non
     assert briefing.points == () and "nothing on 'the football results'" in briefing.note
     answer = assistant.ask("Summarize the 2027 negotiations in Geneva")
     assert answer.abstained and answer.briefing is not None and not answer.citations
+    # The corpus has dysprosium and terbium prices, never praseodymium.
+    answer = assistant.ask("What's happened to praseodymium prices since April?")
+    assert answer.abstained and answer.briefing is not None and not answer.citations
+    assert assistant.brief("dysprosium prices", kind="summary").points

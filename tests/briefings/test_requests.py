@@ -35,6 +35,8 @@ def test_scope_read_from_the_request() -> None:
     assert r.topic == "the various suspensions"
     r = parse_request("What's happened since the Busan summit?")
     assert (r.kind, r.since_event) == ("changes", "the Busan summit")
+    r = parse_request("What's happened to dysprosium prices since April?")
+    assert (r.kind, r.since_event, r.topic) == ("changes", "April", "dysprosium prices")
     assert parse_request("Brief me on the latest").latest
     r = parse_request("Walk me through what happened in October and November 2025")
     assert (r.kind, r.since, r.until) == ("timeline", "2025-10-01", "2025-11-30")

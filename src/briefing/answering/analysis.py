@@ -98,9 +98,11 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
 
 
 def missing_key_terms(analysis: Analysis) -> list[str]:
-    """The question's names, acronyms and numbers that no candidate sentence mentions:
-    the passages cannot be about what was asked (refused before any model)."""
-    haystack = " ".join(c.text for c in analysis.candidates).lower()
+    """The question's names, acronyms and numbers that no candidate sentence mentions
+    (page furniture does not count: "ALSO READ | What did Trump and Maduro discuss ..."
+    under an article is about another story): the passages cannot be about what was
+    asked (refused before any model)."""
+    haystack = " ".join(c.text for c in analysis.candidates if not c.features.furniture).lower()
     return [k for k in analysis.profile.key_terms if not _mentions(haystack, k)]
 
 

@@ -195,6 +195,14 @@ def _topic(text: str, request: BriefingRequest) -> tuple[str | None, str]:
         flags=_I,
     )
     t = _SCAFFOLD.sub(" ", t)
+    # "What's happened to dysprosium prices since April": the topic is what it happened to.
+    t = re.sub(
+        r"^\s*(?:what(?:'s| has| have| is)?\s+)?(?:been\s+)?(?:happened|happening|changed|new)\s+"
+        r"(?:to|with|for|about|on)\s+(?P<topic>.+?)\s+since\b.*$",
+        r"\g<topic>",
+        t,
+        flags=_I,
+    )
     t = re.sub(r"[?.!;]+", " ", t)
     t = re.sub(
         r"\b(?:come|came) about\b|\b(?:developed|unfolded|evolved)\b|\b(?:accounts?|versions?)"

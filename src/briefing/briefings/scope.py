@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..answering.question import name_variants
+from ..answering.question import ELEMENT_NAMES, name_variants
 from ..briefing_records import BriefingScope
 from ..types import Passage, RetrievalFilter
 from .inventory import Inventory, Sentence, VectorCache, match_keys
@@ -88,6 +88,20 @@ def topic_terms(topic: str) -> tuple[frozenset[str], frozenset[str]]:
     return keys, frozenset(phrases)
 
 
+def _named_terms(topic: str) -> list[str]:
+    """The topic's element names and acronyms ("praseodymium", "UEL"): words that name
+    one thing, unlike its capitalised ordinary words ("Short profile ...", "September")."""
+    words = _WORD.findall(topic)
+    return [w for w in words if w.lower() in ELEMENT_NAMES or (len(w) > 1 and w.isupper())]
+
+
+def _never_named(term: str, known: frozenset[str], rows: list[Sentence]) -> bool:
+    """Whether no sentence names ``term`` or an equivalent name of it."""
+    if match_keys(term) <= known:
+        return False
+    return not any(_phrase_hit(s.text, name_variants(term.lower())) for s in rows)
+
+
 def _phrase_hit(text: str, phrases: frozenset[str]) -> bool:
     low = f" {text.lower()} "
     return any(re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", low) for p in phrases)
@@ -112,6 +126,11 @@ def scope_sentences(
 
     known = inventory.known_keys()
     absent = {k for k in keys if k not in known}
+    # A topic naming an element or acronym the corpus never names ("praseodymium
+    # prices": the corpus has dysprosium prices) has no sentence in scope either, as a
+    # question would be refused for an absent name.
+    if any(_never_named(term, known, rows) for term in _named_terms(topic)):
+        return Scoped([], np.zeros(0))
     # A topic none of whose words the corpus uses ("the football results", "the 2027
     # talks in Geneva") has no sentence in scope: an empty briefing, not a near one.
     if keys and absent == keys and not any(_phrase_hit(s.text, phrases) for s in rows):
