@@ -41,6 +41,11 @@ DOCS: dict[str, tuple[str, str]] = {
         "companies.\n"
         "Analysts say the general licence regime balances commercial interests.\n",
     ),
+    "prices": (
+        "Argus",
+        "European dysprosium oxide prices reached $700-1,000/kg in May 2025.\n"
+        "NdFeB (neodymium-iron-boron) magnets drive electric-vehicle motors.\n",
+    ),
     "suspension": (
         "MOFCOM",
         "Announcement No. 70 suspends the October export measures on rare earths.\n"
@@ -259,3 +264,10 @@ def test_rules_refuse_off_topic_and_absent_units(answerer: OfflineAnswerer) -> N
     assert "unit_fit" in price.reason
     unrelated = answerer.answer("How do I bake sourdough bread at home?", passages("suspension"))
     assert unrelated.abstained and "similarity" in unrelated.reason
+
+
+def test_a_figure_about_another_element_does_not_answer(answerer: OfflineAnswerer) -> None:
+    neodymium = answerer.answer("What was the price of neodymium oxide in May?", passages("prices"))
+    assert neodymium.abstained and '"neodymium"' in neodymium.reason
+    dysprosium = answerer.answer("What did dysprosium oxide cost in May?", passages("prices"))
+    assert '"dysprosium"' not in dysprosium.reason

@@ -86,6 +86,7 @@ _UNIT_QUESTIONS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(
             r"\b(?:price|prices|cost|costs|worth|paid|pay|revenue|sales|earn|yuan|dollars?)\b"
+            r"|\b(?:going|selling|sell|sells|trading|trade|trades) (?:for|at)\b|\bper (?:kilo|kg)\b"
         ),
         re.compile(r"\$|€|£|\byuan\b|\bdollars?\b|/kg\b|\beuros?\b", re.IGNORECASE),
     ),
