@@ -14,7 +14,7 @@ from briefing.answering.analysis import (
     task_request,
 )
 from briefing.answering.candidates import Candidate, build_candidates
-from briefing.answering.compose import compose, list_items
+from briefing.answering.compose import compose, enumerates, list_items
 from briefing.answering.features import attribute_match, predicate_text
 from briefing.answering.question import analyse_question, requested_attribute, term_key
 from briefing.answering.selection import SelectionLimits, has_conflict, lead_first, select
@@ -63,6 +63,30 @@ def test_the_lead_model_picks_which_chosen_sentence_comes_first() -> None:
     # The highest lead moves up (the first of equals); the others keep their order.
     assert led == [candidates[1], candidates[0], candidates[2]]
     assert lead_first(candidates[:1]) == candidates[:1]
+
+
+def test_a_list_question_leads_with_a_sentence_that_lists_the_items() -> None:
+    text = (
+        "Reuters reported that China had granted its first general licences.\n"
+        "They went to three magnet makers: JL Mag Rare-Earth, Ningbo Yunsheng and Beijing "
+        "Zhong Ke San Huan High-Tech.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.6, 0.4])
+    candidates[0].lead, candidates[1].lead = 0.9, 0.5
+    listing = analyse_question("Which companies were granted the first general licences?")
+    assert lead_first(candidates, listing) == [candidates[1], candidates[0]]
+    single = analyse_question("When were the first general licences granted?")
+    assert lead_first(candidates, single) == candidates  # not a list question
+    candidates[1].probability = 0.2  # under half the best: not an answer worth leading with
+    assert lead_first(candidates, listing) == candidates
+
+
+def test_enumerations_of_long_names_and_before_a_bracket() -> None:
+    assert enumerates(
+        "They went to JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech."
+    )
+    assert enumerates("No. 70 suspends Nos. 55, 56, 57, 58, 61 and 62 (china-suspension-notices).")
+    assert not enumerates("China and the US agreed on a one-year pause.")
 
 
 def test_the_predicate_is_the_question_without_its_subject() -> None:

@@ -22,12 +22,13 @@ from .candidates import Candidate
 from .citations import CitationBook
 from .question import QuestionProfile
 
-__all__ = ["compose", "list_items"]
+__all__ = ["compose", "enumerates", "list_items"]
 
-# "A, B and C" / "A, B, and C": three or more short items (each at most four words),
-# the part after a colon first ("... three magnet makers: A, B and C").
-_ITEM = r"[\w\-%.]+(?: [\w\-%.]+){0,3}"
-_ENUMERATION = re.compile(rf"(?P<items>(?:{_ITEM}, )+{_ITEM},? (?:and|or) {_ITEM})(?=[.;:]|$)")
+# "A, B and C" / "A, B, and C": three or more short items (each at most six words: "Beijing
+# Zhong Ke San Huan High-Tech"), the part after a colon first ("... three magnet makers:
+# A, B and C"), ending the sentence or clause or before a bracket ("... and 62 (source)").
+_ITEM = r"[\w\-%.]+(?: [\w\-%.]+){0,5}"
+_ENUMERATION = re.compile(rf"(?P<items>(?:{_ITEM}, )+{_ITEM},? (?:and|or) {_ITEM})(?=[.;:]|$| [(])")
 _NAME = re.compile(r"\b[A-Z][\w&\-]+(?:\s+(?:[A-Z][\w&\-]+|of))*(?<!\sof)")
 _SOURCE = re.compile(r"(?:according to|reported by|said|says|told|per)\s+(?:the\s+)?$", re.I)
 # Capitalised words that name no item a "which firms / countries" question asks for.
@@ -37,6 +38,11 @@ _NOT_ITEMS = frozenset(
     "announcements under the a an this that these those it its their in on by for from "
     "according trade sources no nos".split()
 )
+
+
+def enumerates(text: str) -> bool:
+    """Whether ``text`` lists three or more items ("A, B and C")."""
+    return _ENUMERATION.search(text) is not None
 
 
 def list_items(

@@ -206,7 +206,8 @@ class OfflineAnswerer(AnswerBackend):
                 self.limits,
                 extra=thresholds.extra,
                 extra_share=thresholds.extra_share,
-            )
+            ),
+            analysis.profile,
         )
 
     # --- abstention ---------------------------------------------------------------------
