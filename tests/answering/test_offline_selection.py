@@ -89,6 +89,22 @@ def test_enumerations_of_long_names_and_before_a_bracket() -> None:
     assert not enumerates("China and the US agreed on a one-year pause.")
 
 
+def test_a_sentence_shaped_like_a_kept_one_with_another_figure_is_kept() -> None:
+    text = (
+        "Trade press reported that by late November 2025 dysprosium was about $910/kg.\n"
+        "Trade press reported that by late November 2025 terbium was about $3,700/kg.\n"
+        "30 November 2025: trade press reports dysprosium at about $910/kg.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.9, 0.8, 0.7])
+    candidates[1].vector = candidates[0].vector  # as alike as can be
+    candidates[2].vector = candidates[0].vector
+    profile = analyse_question("What were dysprosium and terbium fetching in late November?")
+    chosen = select(profile, candidates, SelectionLimits(), extra=0.1, extra_share=0.2)
+    # The terbium price is a new fact; the timeline line repeats the dysprosium one with
+    # a date, which is no new figure.
+    assert chosen == candidates[:2]
+
+
 def test_the_predicate_is_the_question_without_its_subject() -> None:
     question = "Who put out Announcement No. 18 of 2025, and on what date?"
     assert predicate_text(question, analyse_question(question)) == (

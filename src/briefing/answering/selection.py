@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from ..text import content_words
+from ..text import content_words, numbers
 from .candidates import Candidate
 from .compose import enumerates
 from .question import QuestionProfile, term_key
+from .sentence_features import DATE_PATTERN
 
 __all__ = ["SelectionLimits", "figure_units", "has_conflict", "lead_first", "select"]
 
@@ -264,14 +265,26 @@ def _opposing_view_key(
 def _adds_information(
     candidate: Candidate, chosen: list[Candidate], covered: set[str], limits: SelectionLimits
 ) -> bool:
-    """Not a near-duplicate of a kept sentence, and brings new content words."""
+    """Brings new content words, and is no near-duplicate of a kept sentence unless it
+    states a figure none of them does: "by late November terbium was about $3,700/kg" is
+    shaped like "... dysprosium was about $910/kg" but is another fact. Dates and years do
+    not count (the timeline restates a note with its date). On dev, by case
+    cross-validation at the fitted thresholds: all-facts 0.858 -> 0.883."""
+    if len(candidate.keys - covered) < limits.min_new_words:
+        return False
+    figures = {f"#{n}" for n in numbers(DATE_PATTERN.sub(" ", candidate.text))}
+    if any(not _YEAR_KEY.match(key) for key in figures - covered):
+        return True
     for other in chosen:
         union = candidate.keys | other.keys
         if union and len(candidate.keys & other.keys) / len(union) > limits.redundant_overlap:
             return False
         if float(candidate.vector @ other.vector) > limits.redundant_cosine:
             return False
-    return len(candidate.keys - covered) >= limits.min_new_words
+    return True
+
+
+_YEAR_KEY = re.compile(r"^#(?:19|20)\d\d$")
 
 
 def figure_units(candidate: Candidate) -> dict[str, frozenset[str]]:
