@@ -105,6 +105,19 @@ def test_a_sentence_shaped_like_a_kept_one_with_another_figure_is_kept() -> None
     assert chosen == candidates[:2]
 
 
+def test_a_sentence_announcing_three_kinds_brings_the_three() -> None:
+    text = (
+        "Under Announcement No. 61, foreign parties need a licence to export three kinds of "
+        "items. The first kind is magnets made abroad with 0.1% Chinese content. The second "
+        "kind is items made abroad with Chinese technology. The third kind is listed items "
+        "of Chinese origin. Separately, fourteen entities were listed on 9 October."
+    )
+    candidates = _scored([_passage("n", text)], [0.9, 0.05, 0.05, 0.05, 0.04])
+    profile = analyse_question("What three kinds of items need a licence under No. 61?")
+    chosen = select(profile, candidates, SelectionLimits(), extra=0.2, extra_share=0.3)
+    assert chosen == candidates[:4]
+
+
 def test_the_predicate_is_the_question_without_its_subject() -> None:
     question = "Who put out Announcement No. 18 of 2025, and on what date?"
     assert predicate_text(question, analyse_question(question)) == (

@@ -106,7 +106,45 @@ def select(
     same_doc = bool(profile.kinds & set(_FIGURE_KINDS))
     _add_disagreement(chosen, ranked, best.probability, limits, same_doc=same_doc)
     _add_opposing_view(chosen, ranked, best.probability, limits)
+    _add_announced(chosen, candidates, words_cap)
     return chosen
+
+
+# "... need a licence to export three kinds of items.": the items follow, one sentence each.
+_ANNOUNCES = re.compile(
+    r"\b(?P<n>two|three|four|five)\s+(?:\w+\s+)?(?:kinds|types|categories|parts|groups|"
+    r"sets|ways|steps|items|measures|things|changes|conditions)\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _add_announced(chosen: list[Candidate], candidates: list[Candidate], words_cap: int) -> None:
+    """After a kept sentence that announces N things ("three kinds of items"), the next N
+    sentences of its passage, which state them ("The first kind is ..."), while the word
+    cap allows. On dev, by case cross-validation: all-facts +2 cases, token F1 +0.003."""
+    words = sum(c.features.words for c in chosen)
+    for announcing in list(chosen):
+        match = _ANNOUNCES.search(announcing.text)
+        if match is None:
+            continue
+        n = _COUNTS[match["n"].lower()]
+        following = sorted(
+            (
+                c
+                for c in candidates
+                if c.passage is announcing.passage
+                and announcing.index < c.index <= announcing.index + n
+                and c not in chosen
+                and not c.features.furniture
+            ),
+            key=lambda c: c.index,
+        )
+        for candidate in following:
+            if words + candidate.features.words > words_cap:
+                return
+            chosen.append(candidate)
+            words += candidate.features.words
 
 
 def lead_first(chosen: list[Candidate], profile: QuestionProfile | None = None) -> list[Candidate]:
