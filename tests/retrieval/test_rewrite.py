@@ -80,6 +80,17 @@ LIST_ANSWER = (
             "Where are JL Mag Rare-Earth's shares listed?",
         ),
         (
+            "How long did Trump and Xi talk?",
+            "When had they last met face to face before that?",
+            "When had Trump and Xi last met face to face before that?",
+        ),
+        (
+            "Which law firm called the October package China's first de minimis rule?",
+            "What else did they point out about it?",
+            "What else did the law firm that called the October package China's first de "
+            "minimis rule point out about China's first de minimis rule?",
+        ),
+        (
             "What did Announcement No. 70 suspend?",
             "when does it end?",
             "When does Announcement No. 70 end?",

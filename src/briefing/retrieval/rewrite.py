@@ -27,6 +27,7 @@ Self-contained questions pass through unchanged: a question that names its own s
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -148,7 +149,10 @@ class HeuristicRewriter:
         plural = (
             g.join(lists[0])
             if lists
-            else g.plural_antecedent(previous) or _other_name(names, singular) or singular
+            else g.plural_antecedent(previous)
+            or _joined_names(names, previous)
+            or _other_name(names, singular)
+            or singular
         )
         when = g.date_phrase(previous)
         if when:  # "after that", "before then": the time the previous question named
@@ -170,6 +174,14 @@ class HeuristicRewriter:
             r"\b(?:those|these|that|this)\s+(?P<noun>[a-z][\w\-]{2,})\b", determiner, text
         )
 
+        # "What else did they point out about it?": when "they" and "it" would both name
+        # the same thing, "it" is the thing the previous question was about (its last
+        # noun phrase: "the October package"), not the asker again.
+        phrases = g.noun_phrases(previous)
+        plural_here = re.search(r"\b(?:they|them|their)\b", text, re.IGNORECASE)
+        if plural_here and g.same(singular, plural) and phrases:
+            singular = phrases[-1]
+
         def substitute(match: re.Match[str]) -> str:
             word = match.group().lower()
             if word in ("it", "this", "that"):
@@ -183,7 +195,9 @@ class HeuristicRewriter:
             return f"which of {plural}"  # "which of them", "which one"
 
         return re.sub(
-            r"\b(?:which of them|which one|it's|its|it|they|them|their|theirs|those|these|"
+            # "before that" with no date to put there stays as it is (not "before Trump").
+            r"\b(?<!before )(?<!after )(?<!since )(?<!until )"
+            r"(?:which of them|which one|it's|its|it|they|them|their|theirs|those|these|"
             r"this|that)\b(?!\s+(?:is|was)\s+(?:it|the))",
             substitute,
             text,
@@ -238,6 +252,15 @@ def _finish(text: str) -> str:
 
 
 _DOUBLED = re.compile(r"\b(the|a|an|of|in|on|for) \1\b", re.IGNORECASE)
+
+
+def _joined_names(names: Sequence[str], previous: str) -> str:
+    """Two names the previous question joins with "and" ("How long did Trump and Xi
+    talk?"): "they" stands for both. "" when there are none."""
+    for first, second in itertools.pairwise(names):
+        if f"{first} and {second}" in previous:
+            return f"{first} and {second}"
+    return ""
 
 
 def _other_name(names: Sequence[str], singular: str) -> str:
