@@ -43,7 +43,8 @@ class Candidate:
         vector: the sentence embedding (set when scored).
         probability: the learned probability that the sentence answers the question
             (the sentence model: which sentences an answer quotes).
-        lead: the same from the lead model (which of them leads).
+        lead: the lead model's score (which of the chosen sentences leads; it orders
+            sentences within one question and is no probability).
     """
 
     rank: int

@@ -1,11 +1,13 @@
-"""The offline answerer's learned parts: two logistic models and their thresholds.
+"""The offline answerer's learned parts: three linear models and their thresholds.
 
 - the **sentence model** gives each candidate sentence the probability that it states
   (part of) the answer, from :data:`briefing.answering.features.SELECTION_FEATURES`;
   the sentences an answer quotes are chosen by it;
-- the **lead model** gives the same probability from all of
+- the **lead model** scores each sentence from all of
   :data:`briefing.answering.features.FEATURES` (with the question's predicate
-  similarity); of the chosen sentences, the one it rates highest leads the answer;
+  similarity); of the chosen sentences, the one it rates highest leads the answer. It
+  is fitted listwise (a conditional logit over each case's choosable sentences, no
+  intercept), so its sigmoid orders sentences within a question and is no probability;
 - the **answerable model** gives the question the probability that the retrieved
   passages answer it at all, from :data:`QUESTION_FEATURES` (the best sentences'
   scores, off-topic similarity, the asked-for attribute and unit);
@@ -13,9 +15,10 @@
   an extra sentence at or above ``extra`` (and ``extra_share`` of the best).
 
 All of it is fitted on the ``dev`` split by ``briefing fit`` (scikit-learn logistic
-regression, cross-validated by case, fixed seed) and stored as one small JSON file,
-``answering/model.json``, so a change of weights is a reviewable diff. Scoring needs
-only numpy: ``sigmoid((x - mean) / scale @ coef + intercept)``.
+regression, and scipy for the listwise lead model; cross-validated by case, fixed seed)
+and stored as one small JSON file, ``answering/model.json``, so a change of weights is
+a reviewable diff. Scoring needs only numpy: ``sigmoid((x - mean) / scale @ coef +
+intercept)``.
 
 Usage::
 

@@ -18,9 +18,9 @@ No generative model is involved, so nothing can be invented. For each question:
 4. Otherwise the most probable sentence and others follow while probable enough
    (:mod:`~briefing.answering.selection`); of those, the one the lead model rates highest
    (it also weighs how well the sentence states what is asked, the question's
-   predicate) comes first; a list question leads with its items
-   (:mod:`~briefing.answering.compose`). Every statement carries ``[n]`` markers whose
-   citations quote the sentence exactly.
+   predicate) comes first; a list question leads with a sentence listing the items, or
+   with its items gathered from several sentences (:mod:`~briefing.answering.compose`).
+   Every statement carries ``[n]`` markers whose citations quote the sentence exactly.
 
 Usage::
 
