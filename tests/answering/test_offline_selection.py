@@ -226,6 +226,12 @@ def test_named_attributes_need_a_sentence_that_states_one() -> None:
     assert attribute_match("What was JL Mag's 2024 revenue?", "It sold 312 million yuan.") == 1
     assert attribute_match("What was JL Mag's 2024 revenue?", "It shipped 5,000 t.") == 0
     assert attribute_match("Which firms got licences?", "Anything.") == 0.5
+    # Exports are no revenue; the verb "quote" asks for a figure, not for a quotation.
+    assert attribute_match("JL Mag's 2024 revenue?", "Its exports were 312 million yuan.") == 0
+    assert attribute_match("What was Ningbo Yunsheng's revenue?", "Its revenue rose 5%.") == 1
+    assert attribute_match("What fee did the US quote?", "The fee is $50 a ton.") == 1
+    assert attribute_match("What tariff rate did Trump quote?", "It falls to 47%.") == 0.5
+    assert attribute_match("What did Xi say? I need the quote.", "Xi spoke.") == 0
 
 
 def test_question_kinds_and_attributes() -> None:
@@ -340,6 +346,31 @@ def test_a_name_qualifying_the_asked_noun_is_no_answer() -> None:
         "jl mag",
         "ningbo yunsheng",
     ]
+
+
+def test_the_asked_noun_is_a_noun_and_no_word_the_answer_must_repeat() -> None:
+    from briefing.answering.features import _asked_nouns, question_context
+
+    assert {"companies"} <= _asked_nouns("Which US chip companies was China investigating?")
+    assert {"uses"} <= _asked_nouns("what end uses get turned down under 61?")
+    for verb_or_subject in (
+        "What did sources expect in November?",  # an auxiliary is no describing word
+        "What happens to the 24% tariff?",
+        "which runs out first, the pause or the suspension?",
+        "What Chinese-content threshold triggers a licence?",
+        "what the new licences would demand",
+    ):
+        assert _asked_nouns(verb_or_subject) == frozenset(), verb_or_subject
+
+    def vectors_of(texts):
+        return [np.ones(3, dtype=np.float32) / np.sqrt(3) for _ in texts]
+
+    question = "Which firms got licences?"
+    context = question_context(
+        question, analyse_question(question), np.ones(3, dtype=np.float32), vectors_of
+    )
+    # The answer names the firms; only "licences" is a word it must share.
+    assert context.keys == ("licens",)
 
 
 def test_element_names_are_names_the_passages_must_mention() -> None:

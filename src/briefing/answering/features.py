@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text import NAME_RUN, STOP_WORDS, numbers, soft_words
+from ..text import NAME_RUN, STOP_WORDS, numbers, soft_words, stem
 from .candidates import Candidate, match_keys
 from .question import GENERIC_QUESTION_WORDS, QuestionProfile, name_variants, term_key
 from .sentence_features import CALENDAR_WORDS, DATE_PATTERN, DURATION_PATTERN, source_before
@@ -100,8 +100,9 @@ _UNIT_QUESTIONS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
 )
 # Attributes a question may ask for by name, and what a sentence stating one holds: a
-# "chief executive" answer names the role; a "revenue" answer gives a sum of money. General
-# knowledge about how such facts are written, not about this corpus.
+# "chief executive" answer names the role, a "revenue" answer names the revenue, a "fee"
+# answer gives a sum of money. General knowledge about how such facts are written, not
+# about this corpus.
 _MONEY = r"\$|€|£|\byuan\b|\bdollars?\b|\beuros?\b|\bmillion\b|\bbillion\b"
 _ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
@@ -117,9 +118,15 @@ _ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # A company's revenue or profit is reported as such: "exports were 312 million
+        # yuan" states what it shipped, not what it earned.
+        re.compile(r"\b(?:revenues?|sales|profits?|earnings|turnover|income)\b", re.I),
+        re.compile(r"\b(?:revenues?|sales|sold|profits?|earn\w*|turnover|income)\b", re.I),
+    ),
+    (
         re.compile(
-            r"\b(?:revenue|revenues|sales|profit|profits|earnings|turnover|market cap\w*|"
-            r"valuation|fees?|fine|fines|penalt\w+|lose|lost|loss|losses|spend|spent)\b",
+            r"\b(?:market cap\w*|valuation|fees?|fine|fines|penalt\w+|lose|lost|loss|losses|"
+            r"spend|spent)\b",
             re.I,
         ),
         re.compile(_MONEY, re.I),
@@ -137,7 +144,12 @@ _ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|o'clock|\b\d{1,2}:\d\d\b", re.I),
     ),
     (
-        re.compile(r"\bquote\b|\bexact words\b|\bverbatim\b|\bin (?:his|her|their) words\b", re.I),
+        # The noun: "did Trump quote a rate" asks for the rate, not for his words.
+        re.compile(
+            r"\b(?:a|the|any|exact|direct|his|her|their|its) quotes?\b|\bexact words\b"
+            r"|\bverbatim\b|\bin (?:his|her|their) (?:own )?words\b",
+            re.I,
+        ),
         re.compile(r"[\"“”]"),
     ),
 )
@@ -190,7 +202,14 @@ def _names(text: str, start: int = 0, asked: frozenset[str] = frozenset()) -> li
     return found
 
 
-_ASKED_NOUN = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?P<noun>[a-z]+s)\b", re.I)
+# "which firms", "what three kinds", "which US chip companies": up to two describing words
+# (no auxiliary or other stop word: not "what did sources", "what the new licences") and
+# a plural not used as a verb ("what happens to", "which runs out", "what threshold
+# triggers a licence": a verb is followed by its particle or object).
+_ASKED_NOUN = re.compile(
+    r"\b(?i:which|what)\s+(?P<describing>(?:[\w-]+\s+){0,2}?)(?P<noun>[a-z]+s)\b"
+    r"(?!\s+(?:a|an|the|to|at|under|out|in|on|from|into|with|of|up|off|case-by-case)\b)"
+)
 
 
 def _asked_nouns(question: str) -> frozenset[str]:
@@ -199,6 +218,8 @@ def _asked_nouns(question: str) -> frozenset[str]:
     found: set[str] = set()
     for match in _ASKED_NOUN.finditer(question):
         noun = match["noun"].lower()
+        if noun in STOP_WORDS or any(w.lower() in STOP_WORDS for w in match["describing"].split()):
+            continue
         found |= {noun, noun[:-1], noun[:-2] if noun.endswith("es") else noun}
     return frozenset(found)
 
@@ -221,7 +242,16 @@ def question_context(
     question: str, profile: QuestionProfile, vector: np.ndarray, vectors_of
 ) -> QuestionContext:
     """The question side of the features; ``vectors_of(texts)`` embeds (cached)."""
-    keys = [term_key(t) for t in profile.terms if t not in GENERIC_QUESTION_WORDS]
+    asked = _asked_nouns(question)
+    # The noun a "which firms" question asks for is what the answer names, not a word it
+    # repeats: "EU firms had filed 2,000 applications" must not out-cover "The first
+    # licences went to JL Mag, Ningbo Yunsheng and San Huan" on it.
+    answer_type = {term_key(stem(n)) for n in asked}
+    keys = [
+        term_key(t)
+        for t in profile.terms
+        if t not in GENERIC_QUESTION_WORDS and term_key(t) not in answer_type
+    ]
     if not keys:
         keys = [term_key(t) for t in profile.terms]
     keys += [f"#{k.replace(',', '')}" for k in profile.key_terms if k[:1].isdigit()]
@@ -246,7 +276,7 @@ def question_context(
         numbers=frozenset(numbers(question)),
         names=frozenset(_names(question)),
         negated=bool(_NEGATION.search(question)),
-        asked_nouns=_asked_nouns(question),
+        asked_nouns=asked,
     )
 
 
