@@ -156,6 +156,18 @@ def test_plural_reference_takes_the_list_an_earlier_answer_gave() -> None:
     )
 
 
+def test_they_is_a_thing_when_only_a_thing_can_be_valid() -> None:
+    history = [turn("Who received the first general licences?", answer=LIST_ANSWER)]
+    assert REWRITER.rewrite("And for how long are they valid?", history) == (
+        "For how long are the first general licences valid?"
+    )
+    # What firms do: "they" is the firms the answer listed.
+    assert REWRITER.rewrite("Where are they based?", history) == (
+        "Where are JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech "
+        "based?"
+    )
+
+
 @pytest.mark.parametrize(
     ("previous", "fragment", "expected"),
     [

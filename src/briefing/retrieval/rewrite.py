@@ -147,9 +147,9 @@ class HeuristicRewriter:
         singular = g.singular_antecedent(previous, names)
         owner = names[0] if names else g.subject_after_aux(previous) or singular
         plural = (
-            g.join(lists[0])
-            if lists
-            else g.plural_antecedent(previous)
+            _plural_thing(text, previous)
+            or (g.join(lists[0]) if lists else "")
+            or g.plural_antecedent(previous)
             or _joined_names(names, previous)
             or _other_name(names, singular)
             or singular
@@ -261,6 +261,24 @@ def _joined_names(names: Sequence[str], previous: str) -> str:
         if f"{first} and {second}" in previous:
             return f"{first} and {second}"
     return ""
+
+
+#: What rules, licences and measures do and firms do not: "How long are they valid?"
+#: after "Who received the first general licences?" asks about the licences.
+_THING_PREDICATE = re.compile(
+    r"\b(?:valid|last|lasts|expire[sd]?|in force|take effect|took effect|run out|lapse[sd]?"
+    r"|renewed|revoked)\b",
+    re.IGNORECASE,
+)
+
+
+def _plural_thing(text: str, previous: str) -> str:
+    """The previous question's last plural noun phrase when ``text`` says something of
+    "they" that only a thing can be (:data:`_THING_PREDICATE`), else ""."""
+    if not _THING_PREDICATE.search(text):
+        return ""
+    plurals = [p for p in g.noun_phrases(previous) if p.split()[-1].lower().endswith("s")]
+    return plurals[-1] if plurals else ""
 
 
 def _other_name(names: Sequence[str], singular: str) -> str:
