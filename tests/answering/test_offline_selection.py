@@ -81,6 +81,24 @@ def test_a_list_question_leads_with_a_sentence_that_lists_the_items() -> None:
     assert lead_first(candidates, listing) == candidates
 
 
+def test_a_question_for_elements_leads_with_a_list_of_elements() -> None:
+    text = (
+        "Beijing held controls over minerals essential to electric vehicles, renewable "
+        "energy and defence systems.\n"
+        "Announcement No. 57 adds five rare-earth elements: holmium, erbium, thulium, "
+        "europium and ytterbium.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.6, 0.5])
+    candidates[0].lead, candidates[1].lead = 0.9, 0.8
+    elements = analyse_question("What extra elements did Beijing add to the list?")
+    assert elements.wants_elements
+    assert lead_first(candidates, elements) == [candidates[1], candidates[0]]
+    industries = analyse_question("Which industries need the minerals?")
+    assert not industries.wants_elements
+    assert lead_first(candidates, industries) == candidates  # any list will do
+    assert enumerates(text.splitlines()[0]) and not enumerates(text.splitlines()[0], elements=True)
+
+
 def test_enumerations_of_long_names_and_before_a_bracket() -> None:
     assert enumerates(
         "They went to JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech."

@@ -81,6 +81,9 @@ _LIST = re.compile(
     r"metals|minerals|measures|announcements|products|customers|commitments|entities|items|"
     r"rare earths|steps|effects|uses)\b|\blist\b|\bname all\b|\ball the\b"
 )
+_ELEMENTS_ASKED = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:elements|rare earths|earths|metals|minerals)\b"
+)
 _DETAIL = re.compile(
     r"\bexplain\b|\bin detail\b|\bdetailed\b|\bsummari[sz]e\b|\bsummary\b|\boverview\b"
     r"|\bdescribe\b|\belaborate\b|\beverything\b|\btell me (more|all)\b"
@@ -165,6 +168,8 @@ class QuestionProfile:
             numbers from the question (lower-cased).
         attribute: the thing asked for when the question names it ("chairman" in "Who
             is its chairman?", "fine" in "What fine does ..."), else None.
+        wants_elements: a list question asking for chemical elements ("which rare
+            earths", "what extra elements", "which minerals").
     """
 
     kind: AnswerKind
@@ -174,6 +179,7 @@ class QuestionProfile:
     key_terms: tuple[str, ...]
     attribute: str | None = None
     kinds: frozenset[str] = frozenset()
+    wants_elements: bool = False
 
 
 # "What is the X of ...", "Who is its X?", "How many X ...", "What X does ...": X is the
@@ -303,4 +309,5 @@ def analyse_question(question: str) -> QuestionProfile:
         terms=tuple(dict.fromkeys(content_words(question))),
         key_terms=_key_terms(question),
         attribute=requested_attribute(question),
+        wants_elements=bool(_ELEMENTS_ASKED.search(lower)),
     )

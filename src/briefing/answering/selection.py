@@ -157,18 +157,25 @@ def lead_first(chosen: list[Candidate], profile: QuestionProfile | None = None) 
     the best: "Which companies were granted the first general licences?" leads with "...
     went to three magnet makers: JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke
     San Huan", not "Reuters reported ... that China had granted its first general
-    licences". (Half: on dev, by case cross-validation, first sentence +2 cases at 0.3 to
-    0.5, nothing at 0.7.)"""
+    licences". A question for elements needs a list of elements ("holmium, erbium, ..."),
+    not one of industries. (Half: on dev, by case cross-validation, first sentence +2
+    cases at 0.3 to 0.5, nothing at 0.7. Elements: dev +2 cases, none lost.)"""
     if len(chosen) < 2:
         return chosen
     order = sorted(range(len(chosen)), key=lambda i: (-chosen[i].lead, i))
     lead = order[0]
-    if profile is not None and profile.is_list and not enumerates(chosen[lead].text):
+    elements = profile is not None and profile.wants_elements
+    if (
+        profile is not None
+        and profile.is_list
+        and not enumerates(chosen[lead].text, elements=elements)
+    ):
         best = max(c.probability for c in chosen)
         listing = [
             i
             for i in order
-            if chosen[i].probability >= LIST_LEAD_SHARE * best and enumerates(chosen[i].text)
+            if chosen[i].probability >= LIST_LEAD_SHARE * best
+            and enumerates(chosen[i].text, elements=elements)
         ]
         lead = listing[0] if listing else lead
     return [chosen[lead], *chosen[:lead], *chosen[lead + 1 :]]
