@@ -99,6 +99,38 @@ def test_a_question_for_elements_leads_with_a_list_of_elements() -> None:
     assert enumerates(text.splitlines()[0]) and not enumerates(text.splitlines()[0], elements=True)
 
 
+def test_a_comparison_states_each_side() -> None:
+    from briefing.answering.question import compared_names, names
+
+    question = "how's JL Mag's licence different from Ningbo Yunsheng's?"
+    assert compared_names(question) == ("jl mag", "ningbo yunsheng")
+    assert compared_names("how does No. 70 differ from No. 72?") == ("no. 70", "no. 72")
+    assert compared_names("Do Washington and Beijing see it the same way?") == (
+        "washington",
+        "beijing",
+    )
+    assert compared_names("What did JL Mag and Ningbo Yunsheng get?") == ()  # no comparison
+    assert names("Zhong Ke San Huan's licence is narrower.", "beijing zhong ke san huan")
+    assert not names("No. 700 was never issued.", "no. 70")
+    text = (
+        "The first licences went to JL Mag, Ningbo Yunsheng and San Huan.\n"
+        "Ningbo Yunsheng's licence covers only some of its customers.\n"
+        "JL Mag was founded in Ganzhou in 2008.\n"
+        "JL Mag's licence covers nearly all of its customers.\n"
+    )
+    candidates = _scored([_passage("n", text)], [0.6, 0.5, 0.4, 0.3])
+    for candidate, lead in zip(candidates, [0.5, 0.8, 0.2, 0.7], strict=True):
+        candidate.lead = lead
+    limits = SelectionLimits(max_sentences=3)
+    profile = analyse_question(question)
+    chosen = select(profile, candidates, limits, extra=0.1, extra_share=0.1)
+    # The list names both and so is about neither; "founded" is about JL Mag, but the
+    # sentence on its licence is what the lead model rates highest about it.
+    assert candidates[3] in chosen
+    plain = analyse_question("What did JL Mag's licence cover?")
+    assert candidates[3] not in select(plain, candidates, limits, extra=0.1, extra_share=0.1)
+
+
 def test_enumerations_of_long_names_and_before_a_bracket() -> None:
     assert enumerates(
         "They went to JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech."

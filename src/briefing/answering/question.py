@@ -14,6 +14,7 @@ Usage::
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ __all__ = [
     "AnswerKind",
     "QuestionProfile",
     "analyse_question",
+    "compared_names",
+    "names",
     "name_variants",
     "requested_attribute",
     "term_key",
@@ -170,6 +173,9 @@ class QuestionProfile:
             is its chairman?", "fine" in "What fine does ..."), else None.
         wants_elements: a list question asking for chemical elements ("which rare
             earths", "what extra elements", "which minerals").
+        compared: the names a comparison sets side by side ("how's JL Mag's licence
+            different from Ningbo Yunsheng's?": jl mag, ningbo yunsheng), lower-cased;
+            empty unless the question compares two or more.
     """
 
     kind: AnswerKind
@@ -180,6 +186,7 @@ class QuestionProfile:
     attribute: str | None = None
     kinds: frozenset[str] = frozenset()
     wants_elements: bool = False
+    compared: tuple[str, ...] = ()
 
 
 # "What is the X of ...", "Who is its X?", "How many X ...", "What X does ...": X is the
@@ -310,4 +317,45 @@ def analyse_question(question: str) -> QuestionProfile:
         key_terms=_key_terms(question),
         attribute=requested_attribute(question),
         wants_elements=bool(_ELEMENTS_ASKED.search(lower)),
+        compared=compared_names(question),
+    )
+
+
+_COMPARISON = re.compile(
+    r"\b(?:differ\w*|compar\w*|versus|vs|unlike|whereas|same way|widest|broadest|narrowest"
+    r"|which of)\b",
+    re.IGNORECASE,
+)
+_COMPARED = re.compile(r"\bNo\.?\s*\d+\b|\b[A-Z][\w&\-]*(?:\s+[A-Z][\w&\-]*)*")
+
+
+def compared_names(question: str) -> tuple[str, ...]:
+    """The names (or announcement numbers) a comparison question sets side by side, when
+    it names two or more: "Which of JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong
+    Ke San Huan got the widest coverage?", "how does No. 70 differ from No. 72?"."""
+    if not _COMPARISON.search(question):
+        return ()
+    names: list[str] = []
+    for match in _COMPARED.finditer(question):
+        words = match.group().split()
+        while words and words[0].lower() in STOP_WORDS | {"which", "how", "do", "does"}:
+            words = words[1:]  # "Do Washington", "Which"
+        name = " ".join(words).lower()
+        if name and not DEMONYM.match(" ".join(words)) and name not in names:
+            names.append(name)
+    return tuple(names) if len(names) >= 2 else ()
+
+
+def names(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name`` (lower-cased, from :func:`compared_names`): in full,
+    by an equivalent name ("US" for "washington"), or by two of its words in a row, as
+    a company is named short ("San Huan" for "beijing zhong ke san huan")."""
+    lower = " ".join(text.lower().split())
+    words = name.split()
+    forms = [
+        *name_variants(name),
+        *(f"{a} {b}" for a, b in itertools.pairwise(words) if a != "beijing"),
+    ]
+    return any(
+        re.search(r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])", lower) for form in forms
     )

@@ -19,7 +19,7 @@ from functools import partial
 from ..text import content_words, numbers
 from .candidates import Candidate
 from .compose import enumerates
-from .question import QuestionProfile, term_key
+from .question import QuestionProfile, names, term_key
 from .sentence_features import DATE_PATTERN
 
 __all__ = ["SelectionLimits", "figure_units", "has_conflict", "lead_first", "select"]
@@ -107,7 +107,38 @@ def select(
     _add_disagreement(chosen, ranked, best.probability, limits, same_doc=same_doc)
     _add_opposing_view(chosen, ranked, best.probability, limits)
     _add_announced(chosen, candidates, words_cap)
+    _add_compared(chosen, ranked, profile.compared, extra, words_cap)
     return chosen
+
+
+def _add_compared(
+    chosen: list[Candidate],
+    ranked: list[Candidate],
+    compared: tuple[str, ...],
+    floor: float,
+    words_cap: int,
+) -> None:
+    """A comparison ("how's JL Mag's licence different from Ningbo Yunsheng's?") states
+    each side: for every compared name, the sentence about it (naming it, and not all the
+    compared names as a list does) that the lead model rates highest, if at least
+    ``floor`` probable, is added when missing, within the word cap ("JL Mag's licence
+    covers nearly all of its customers", not "2008: JL Mag is founded in Ganzhou")."""
+    if not compared:
+        return
+    words = sum(c.features.words for c in chosen)
+
+    def about(candidate: Candidate, name: str) -> bool:
+        named = {n for n in compared if names(candidate.text, n)}
+        return name in named and named != set(compared)
+
+    for name in compared:
+        own = [c for c in ranked if c.probability >= floor and about(c, name)]
+        if not own:
+            continue
+        best = max(own, key=lambda c: c.lead)
+        if best not in chosen and words + best.features.words <= words_cap:
+            chosen.append(best)
+            words += best.features.words
 
 
 # "... need a licence to export three kinds of items.": the items follow, one sentence each.
