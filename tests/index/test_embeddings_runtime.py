@@ -137,6 +137,8 @@ def test_the_cached_export_is_reused_without_torch(embeddings, model_cache: Path
     config = json.loads((folder / onnx_export.CONFIG_NAME).read_text())
     assert config["max_length"] == 256 and config["pooling"] == "mean"
     assert config["versions"]["torch"].startswith("2.13.0")
+    for part in folder.iterdir():  # readable by every user of a shared cache
+        assert part.stat().st_mode & 0o044 == 0o044, part
     stamp = (folder / "model.onnx").stat().st_mtime_ns
     code = (
         "import sys\n"

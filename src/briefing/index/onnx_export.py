@@ -121,6 +121,10 @@ def export(folder: Path, target: Path) -> None:
         }
         (tmp / CONFIG_NAME).write_text(json.dumps(config, indent=2))
         _verify(st, tmp)
+        for part in tmp.iterdir():
+            # onnx writes its external weights (model.onnx.data) owner-only; a shared
+            # cache must be readable by every user, like the files beside them.
+            part.chmod(0o644)
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
