@@ -126,13 +126,11 @@ def _add_compared(
     if not compared:
         return
     words = sum(c.features.words for c in chosen)
-
-    def about(candidate: Candidate, name: str) -> bool:
-        named = {n for n in compared if names(candidate.text, n)}
-        return name in named and named != set(compared)
-
+    probable = [c for c in ranked if c.probability >= floor]
+    every = set(compared)
+    named = [{n for n in compared if names(c.text, n)} for c in probable]
     for name in compared:
-        own = [c for c in ranked if c.probability >= floor and about(c, name)]
+        own = [c for c, its in zip(probable, named, strict=True) if name in its and its != every]
         if not own:
             continue
         best = max(own, key=lambda c: c.lead)
