@@ -27,6 +27,7 @@ LAYERS: dict[str, tuple[int, str]] = {
     "logs": (0, "base"),
     "input": (0, "base"),  # checks of user input (questions)
     "timing": (0, "base"),
+    "idioms": (0, "base"),  # plain wording of idioms ("put on hold"), for retrieval and answering
     "config_sections": (0, "base"),
     "config_doc": (0, "base"),
     "protocols": (0, "base"),  # the Answerer and QueryRewriter seams

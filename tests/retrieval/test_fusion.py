@@ -100,6 +100,15 @@ def test_hybrid_fuses_both_and_reports_component_scores() -> None:
     assert len(retriever.retrieve("q", k=3)) == 3
 
 
+def test_idioms_search_in_plain_words() -> None:
+    """MiniLM gets the plain verb; BM25 gets it and keeps the idiom's own words, which
+    a heading may use ("the 9 October measures on hold")."""
+    dense, lexical = Recorder([(A, 0.9)]), Recorder([(B, 5.0)])
+    HybridRetriever(dense, lexical).retrieve("What did Beijing put on hold?")
+    assert dense.calls[0][0] == "What did Beijing suspend?"
+    assert lexical.calls[0][0] == "What did Beijing suspend? put on hold?"
+
+
 def test_dense_mode_skips_lexical() -> None:
     lexical = Recorder([(C, 2.0)])
     passages = HybridRetriever(Recorder([(A, 0.9)]), lexical, mode="dense").retrieve("q")

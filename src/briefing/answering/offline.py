@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..idioms import plain_wording
 from ..index.text_vectors import TextVectors
 from ..types import Answer, AnswerDelta, Citation, Passage
 from .analysis import (
@@ -159,7 +160,9 @@ class OfflineAnswerer(AnswerBackend):
         return analysis
 
     def featurise(self, question: str, passages: Sequence[Passage]) -> Analysis:
-        """The candidates and their feature matrix, before any model is applied."""
+        """The candidates and their feature matrix, before any model is applied (the
+        question read in plain words: "put on hold" as "suspend", as the retriever does)."""
+        question = plain_wording(question)
         profile = analyse_question(question)
         candidates = build_candidates(passages)
         if not candidates:

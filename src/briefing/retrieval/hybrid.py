@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from ..idioms import plain_wording
 from ..types import Chunk, Passage, RetrievalFilter
 from .sources import SourceProfile, match_sources, source_phrases
 
@@ -127,9 +128,11 @@ class HybridRetriever:
     def _rankings(
         self, search: Searches, question: str, where: RetrievalFilter | None
     ) -> dict[str, Hits]:
-        rankings = {"dense": search.dense(question, self.candidate_k, where)}
+        plain = plain_wording(question)  # "put on hold" searches as "suspend"
+        rankings = {"dense": search.dense(plain, self.candidate_k, where)}
         if self.mode == "hybrid":
-            lexical = search.lexical(question, self.candidate_k, where)
+            idiom = [w for w in question.split() if w not in plain.split()]
+            lexical = search.lexical(" ".join([plain, *idiom]), self.candidate_k, where)
             if lexical is not None:
                 rankings["lexical"] = lexical
         return rankings
