@@ -81,6 +81,22 @@ def test_a_list_question_leads_with_a_sentence_that_lists_the_items() -> None:
     assert lead_first(candidates, listing) == candidates
 
 
+def test_what_something_covers_is_a_list_question() -> None:
+    """The items a measure covers are asked for as a list ("Nos. 55, 56, 57 ...")."""
+    assert analyse_question("What does the suspension cover?").is_list
+    assert analyse_question("what do 55, 56 and 58 include?").is_list
+    assert not analyse_question("How far does the suspension reach in time?").is_list
+
+
+def test_a_long_sentence_with_few_content_words_is_a_claim_not_furniture() -> None:
+    from briefing.answering.sentence_features import sentence_features
+
+    claim = "Announcement No. 70 suspends Announcements No. 55, 56, 57, 58, 61 and 62 of 2025."
+    assert not sentence_features(claim).furniture
+    assert sentence_features("All rights reserved.").furniture
+    assert sentence_features("It was not there.").furniture
+
+
 def test_a_question_for_elements_leads_with_a_list_of_elements() -> None:
     text = (
         "Beijing held controls over minerals essential to electric vehicles, renewable "

@@ -83,6 +83,8 @@ _LIST = re.compile(
     r"\b(which|what|name|list)\b.*\b(companies|firms|countries|makers|producers|elements|"
     r"metals|minerals|measures|announcements|products|customers|commitments|entities|items|"
     r"rare earths|steps|effects|uses)\b|\blist\b|\bname all\b|\ball the\b"
+    # "what does the suspension cover?": the items it covers
+    r"|\bwhat (?:do|does|did|will|would)\b.*\b(?:cover|include|apply to|consist of)\b"
 )
 _ELEMENTS_ASKED = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:elements|rare earths|earths|metals|minerals)\b"

@@ -130,6 +130,12 @@ def _is_heading_like(sentence: str, words: int) -> bool:
     return not sentence.rstrip("\"'”’)]").endswith((".", "!", ":", ";")) and words <= 12
 
 
+#: A sentence this long is a claim even with few content words: "Announcement No. 70
+#: suspends Announcements No. 55, 56, 57, 58, 61 and 62 of 2025." has two ("announcement",
+#: "suspend") but says what "the suspension" covers; "All rights reserved." has two too.
+_CLAIM_WORDS = 8
+
+
 @lru_cache(maxsize=20_000)
 def sentence_features(sentence: str) -> SentenceFeatures:
     """Features of ``sentence`` (cached by text; pure)."""
@@ -146,7 +152,7 @@ def sentence_features(sentence: str) -> SentenceFeatures:
         bool(PAGE_FURNITURE.match(text))
         or "|" in text
         or _is_heading_like(text, words)
-        or len(content) < 3
+        or (len(content) < 3 and words < _CLAIM_WORDS)
     )
     return SentenceFeatures(
         words=words,
