@@ -131,6 +131,13 @@ LIST_ANSWER = (
             "and after that?",
             "What did China commit to on soybeans after late 2025?",
         ),
+        # what was received lasts: the receiving took no time
+        ("Which firms got licences?", "And for how long?", "For how long do the licences last?"),
+        (
+            "Who received the first general licences?",
+            "how long?",
+            "How long do the first general licences last?",
+        ),
         # a follow-up with no reference: asked about the previous topic
         (
             "How many licence applications had EU firms filed by November 2025?",
@@ -218,6 +225,13 @@ def test_never_a_context_suffix() -> None:
 def test_self_contained_question_unchanged() -> None:
     new = "Which rare earth elements did Beijing put under export licensing in April 2025?"
     assert REWRITER.rewrite(new, [turn("What does the suspension cover?")]) == new
+    # short, but with a subject and an object of its own (not "Which of the suspension
+    # firms got licences?"); "Which ones got approved?" has neither and follows up
+    short = "Which firms got licences?"
+    assert REWRITER.rewrite(short, [turn("What does the suspension cover?")]) == short
+    assert REWRITER.rewrite("Which firms got approved?", [turn("How many EU firms applied?")]) != (
+        "Which firms got approved?"
+    )
 
 
 def test_no_history_no_rewrite() -> None:

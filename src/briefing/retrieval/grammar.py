@@ -96,8 +96,20 @@ def starts_question(text: str) -> bool:
 
 def own_topic(text: str) -> bool:
     """A question with a noun phrase of its own beyond the question word ("what is the
-    legal max under the dual-use regs")."""
-    return bool(NOUN_PHRASE.search(text) or OWN_SUBJECT.search(text))
+    legal max under the dual-use regs"), or a subject and an object of its own ("Which
+    firms got licences?", unlike "Which ones got approved?")."""
+    return bool(NOUN_PHRASE.search(text) or OWN_SUBJECT.search(text) or _subject_and_object(text))
+
+
+_NO_SUBJECT = frozenset("one ones other others".split())
+
+
+def _subject_and_object(text: str) -> bool:
+    match = subject_wh(text)
+    if match is None or not match["np"].strip() or match["np"].strip().lower() in _NO_SUBJECT:
+        return False
+    words = [w for w in re.findall(r"[a-z][\w\-']*", match["rest"].lower()) if w not in STOP_WORDS]
+    return any(not word.endswith(("ed", "ly")) for word in words)
 
 
 def is_fragment(text: str) -> bool:
@@ -272,6 +284,9 @@ _DURATIVE = frozenset(
 )
 
 
+_ACQUIRE = frozenset("get receive win obtain secure grant award issue".split())
+
+
 def wh_substitute(wh: str, previous: str) -> str:
     """The question ``previous`` asked again with the question word ``wh``."""
     match = WH_AUX.match(previous)
@@ -291,6 +306,12 @@ def wh_substitute(wh: str, previous: str) -> str:
     if match:
         return f"{wh} {match['aux'].lower()} {match['rest']}"
     match = subject_wh(previous)
+    if match and _DURATION_WH.match(wh) and base_form(match["verb"]) in _ACQUIRE:
+        # "Which firms got licences?" -> "For how long do the licences last?": what was
+        # received lasts; the receiving took no time.
+        thing = re.sub(r"^(?:the|a|an)\s+", "", match["rest"].strip(), flags=re.IGNORECASE)
+        agrees = "do" if thing.lower().endswith("s") else "does"
+        return f"{wh} {agrees} the {thing} last"
     if match:
         np_ = match["np"].strip()
         subject = f"the {np_}" if np_ else "it"
@@ -308,9 +329,11 @@ def base_form(verb: str) -> str:
         return IRREGULAR[verb]
     if verb.endswith("ied"):
         return verb[:-3] + "y"
+    if verb.endswith("eed"):  # "agreed", "freed"
+        return verb[:-1]
     if verb.endswith("ed"):
         stem = verb[:-2]
-        return stem + "e" if re.search(r"(?:[^aeiou][uvzcg]|at|iz|ag|ur|ir|ar)$", stem) else stem
+        return stem + "e" if re.search(r"(?:[^aeiou][uvzcg]|at|iz|ag|ur|ir|ar|iv)$", stem) else stem
     if verb.endswith("ies"):
         return verb[:-3] + "y"
     if verb.endswith(("ches", "shes", "sses", "xes")):
