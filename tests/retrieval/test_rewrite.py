@@ -113,8 +113,8 @@ LIST_ANSWER = (
         (
             "How much of JL Mag's customer base does its general licence cover?",
             "What about the other two?",
-            "How much of Ningbo Yunsheng and Beijing Zhong Ke San Huan High-Tech does its "
-            "general licence cover?",
+            "How much of Ningbo Yunsheng's and Beijing Zhong Ke San Huan High-Tech's customer "
+            "base does their general licence cover?",
         ),
         (
             "What did Announcement No. 18 put under control?",

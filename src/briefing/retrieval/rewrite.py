@@ -122,6 +122,10 @@ class HeuristicRewriter:
             return previous + "?"
         if _WH_FRAGMENT.match(fragment):
             return _finish(g.wh_substitute(fragment, previous))
+        if _OTHER_N.fullmatch(fragment):
+            swapped = self._swap_others(previous, history)
+            if swapped:
+                return _finish(swapped)
         resolved = self._references(fragment, previous, history)
         if re.match(r"^(?:its|their)\s", fragment, re.IGNORECASE) and g.is_fragment(resolved):
             return _finish(f"what about {resolved}")  # "and its reserves?": a new attribute
@@ -203,6 +207,22 @@ class HeuristicRewriter:
             text,
             flags=re.IGNORECASE,
         )
+
+    def _swap_others(self, previous: str, history: Sequence[Turn]) -> str:
+        """``previous`` asked of the others in its name's list: "What about the other
+        two?" after "How wide is JL Mag's licence?" is "How wide is Ningbo Yunsheng's and
+        Beijing Zhong Ke San Huan High-Tech's licence?" ("" when there are no others)."""
+        names = g.find_names(previous)
+        rest = self._others(names, _answer_lists(history))
+        at = previous.find(names[0]) if rest else -1
+        if at < 0:
+            return ""
+        end = at + len(names[0])
+        owned = names[0].endswith("'s") or previous.startswith("'s", end)
+        end += 2 if previous.startswith("'s", end) else 0
+        others = g.join([g.possessive(r) for r in rest] if owned else rest)
+        swapped = previous[:at] + others + previous[end:]
+        return re.sub(r"\bits\b", "their", swapped) if len(rest) > 1 else swapped
 
     def _others(self, names: list[str], lists: list[list[str]]) -> list[str]:
         """Members of a list holding the previous question's name, other than it."""
