@@ -271,3 +271,12 @@ def test_a_figure_about_another_element_does_not_answer(answerer: OfflineAnswere
     assert neodymium.abstained and '"neodymium"' in neodymium.reason
     dysprosium = answerer.answer("What did dysprosium oxide cost in May?", passages("prices"))
     assert '"dysprosium"' not in dysprosium.reason
+
+
+def test_a_figure_about_something_else_does_not_answer(answerer: OfflineAnswerer) -> None:
+    """The sentence naming JL Mag gives no price; the one giving a price is about
+    dysprosium: the question's names must be in a sentence stating the figure asked for."""
+    cost = answerer.answer("How much did JL Mag's licence cost?", passages("licences", "prices"))
+    assert cost.abstained and '"JL Mag"' in cost.text, cost.reason
+    dysprosium = answerer.answer("What did dysprosium oxide cost in May?", passages("prices"))
+    assert not dysprosium.abstained and "$700-1,000/kg" in dysprosium.text

@@ -69,6 +69,10 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
     - the question asks for a unit or a named attribute (a price, a share, a count, a
       chief executive, a revenue ...) and none of the three most probable sentences
       states one (on dev: 13 of 64 unanswerable refused, none of 230 answerable);
+    - none of those three that states one names any of the question's names ("How much
+      does a Virginia-class submarine cost?": the submarine's sentence gives a weight, the
+      sentences with prices are about dysprosium; on dev, 494 cases: none refused either
+      way, kept for the question in issue 8);
     - it asks for such a figure about a chemical element and no sentence stating one names
       the element ("the neodymium price" beside the dysprosium price; on dev, 494 cases: 5
       unanswerable refused, no answerable).
@@ -101,6 +105,15 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
                 f"The corpus does not state {what} this question asks for.",
                 f"none of the best sentences states {what} asked for ({feature} 0)",
             )
+        keys = analysis.profile.key_terms
+        if keys and not any(
+            analysis.matrix[i, col["key_cov"]] > 0 for i, v in zip(top, values, strict=True) if v
+        ):
+            shown = ", ".join(f'"{k}"' for k in _as_written(analysis.question, keys))
+            return (
+                f"The corpus does not state {what} this question asks for about {shown}.",
+                f"none of the best sentences stating {what} asked for ({feature}) names {shown}",
+            )
         stating = [i for i in content if analysis.matrix[i, col[feature]] > 0]
         if elements and not any(
             _names_all(analysis.candidates[i].context, elements) for i in stating
@@ -111,6 +124,22 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
                 f"no sentence stating {what} asked for ({feature}) names {shown}",
             )
     return None
+
+
+def _as_written(question: str, keys: Sequence[str]) -> list[str]:
+    """``keys`` ("jl", "mag") as the question writes them, neighbours joined ("JL Mag")."""
+    spans = sorted(
+        m.span()
+        for m in (re.search(rf"\b{re.escape(k)}[\w\-]*", question, re.IGNORECASE) for k in keys)
+        if m is not None
+    )
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and not question[merged[-1][1] : start].strip(" -"):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [question[a:b] for a, b in merged] or list(keys)
 
 
 def _names_all(text: str, names: Sequence[str]) -> bool:
