@@ -280,3 +280,11 @@ def test_a_figure_about_something_else_does_not_answer(answerer: OfflineAnswerer
     assert cost.abstained and '"JL Mag"' in cost.text, cost.reason
     dysprosium = answerer.answer("What did dysprosium oxide cost in May?", passages("prices"))
     assert not dysprosium.abstained and "$700-1,000/kg" in dysprosium.text
+
+
+def test_why_did_without_a_stated_cause_is_refused(answerer: OfflineAnswerer) -> None:
+    why = answerer.answer("Why did JL Mag receive a general licence?", passages("licences"))
+    assert why.abstained and why.text == "The corpus does not say why.", why.reason
+    # present tense: answered by what something does, not by a cause word
+    what_for = answerer.answer("Why are NdFeB magnets important?", passages("prices"))
+    assert "'why did'" not in what_for.reason

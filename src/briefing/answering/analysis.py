@@ -69,6 +69,8 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
     - the question asks for a unit or a named attribute (a price, a share, a count, a
       chief executive, a revenue ...) and none of the three most probable sentences
       states one (on dev: 13 of 64 unanswerable refused, none of 230 answerable);
+    - a "why did / were / was" question and none of the three most probable sentences
+      states a cause (on dev, 494 cases: 3 unanswerable refused, no answerable);
     - none of those three that states one names any of the question's names ("How much
       does a Virginia-class submarine cost?": the submarine's sentence gives a weight, the
       sentences with prices are about dysprosium; on dev, 494 cases: none refused either
@@ -95,6 +97,14 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
             f"best sentence similarity {best:.2f} < {MIN_SIMILARITY:.2f}",
         )
     top = sorted(content, key=lambda i: -analysis.candidates[i].probability)[:3]
+    if (
+        _PAST_WHY.match(analysis.question.strip())
+        and not analysis.matrix[top, col["slot_fit"]].any()
+    ):
+        return (
+            "The corpus does not say why.",
+            "none of the best sentences states a cause (slot_fit 0) for a 'why did' question",
+        )
     elements = [k for k in analysis.profile.key_terms if k in ELEMENT_NAMES]
     for feature, what in (("unit_fit", "the figure"), ("attribute_match", "the detail")):
         values = analysis.matrix[top, col[feature]]
@@ -124,6 +134,11 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
                 f"no sentence stating {what} asked for ({feature}) names {shown}",
             )
     return None
+
+
+# "Why did Xi visit JL Mag in 2019?": a past event's reason is stated as one ("because",
+# "after", "in response to"); "Why is dysprosium important?" is answered by what it does.
+_PAST_WHY = re.compile(r"^why\s+(?:did|were|was)\b", re.IGNORECASE)
 
 
 def _as_written(question: str, keys: Sequence[str]) -> list[str]:
