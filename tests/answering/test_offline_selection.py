@@ -81,6 +81,24 @@ def test_a_list_question_leads_with_a_sentence_that_lists_the_items() -> None:
     assert lead_first(candidates, listing) == candidates
 
 
+def test_a_list_of_the_question_s_own_items_lists_nothing() -> None:
+    from briefing.answering.question import echoes
+
+    question = "What do Announcements 55, 56 and 58 cover?"
+    suspends = "Announcement No. 70 suspends Announcements No. 55, 56, 57, 58, 61 and 62 of 2025."
+    assert echoes("Announcements No. 55, 56, 57, 58, 61 and 62 of 2025", question)
+    assert not echoes("55, 56, 57, 58, 61 and 62", "What does the suspension cover?")
+    assert enumerates(suspends) and not enumerates(suspends, question=question)
+    text = f"{suspends}\nAnnouncement No. 55 covers superhard materials.\n"
+    candidates = _scored([_passage("n", text)], [0.6, 0.5])
+    candidates[0].lead, candidates[1].lead = 0.5, 0.9
+    profile = analyse_question(question)
+    assert profile.is_list
+    # without the question the list leads; with it, the lead model's choice stays
+    assert lead_first(candidates, profile) == candidates
+    assert lead_first(candidates, profile, question=question) == candidates[::-1]
+
+
 def test_what_something_covers_is_a_list_question() -> None:
     """The items a measure covers are asked for as a list ("Nos. 55, 56, 57 ...")."""
     assert analyse_question("What does the suspension cover?").is_list

@@ -20,7 +20,7 @@ from ..text import STOP_WORDS
 from ..types import Citation, Passage, Statement
 from .candidates import Candidate
 from .citations import CitationBook
-from .question import ELEMENT_NAMES, QuestionProfile
+from .question import ELEMENT_NAMES, QuestionProfile, echoes
 
 __all__ = ["compose", "enumerates", "list_items"]
 
@@ -40,13 +40,16 @@ _NOT_ITEMS = frozenset(
 )
 
 
-def enumerates(text: str, *, elements: bool = False) -> bool:
-    """Whether ``text`` lists three or more items ("A, B and C"); with ``elements``,
-    three or more chemical elements ("holmium, erbium, thulium ..."), not "electric
-    vehicles, renewable energy and defence"."""
+def enumerates(text: str, *, elements: bool = False, question: str = "") -> bool:
+    """Whether ``text`` lists three or more items ("A, B and C") that do not merely
+    restate the ``question``'s (:func:`~briefing.answering.question.echoes`); with
+    ``elements``, three or more chemical elements ("holmium, erbium, thulium ..."), not
+    "electric vehicles, renewable energy and defence"."""
     match = _ENUMERATION.search(text)
-    if match is None or not elements:
-        return match is not None
+    if match is None or (question and echoes(match["items"], question)):
+        return False
+    if not elements:
+        return True
     words = re.findall(r"[a-z]+", match["items"].lower())
     return sum(1 for w in words if w in ELEMENT_NAMES) >= 3
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..text import NAME_RUN, STOP_WORDS, numbers, soft_words, stem
 from .candidates import Candidate, match_keys
-from .question import GENERIC_QUESTION_WORDS, QuestionProfile, name_variants, term_key
+from .question import GENERIC_QUESTION_WORDS, QuestionProfile, echoes, name_variants, term_key
 from .sentence_features import CALENDAR_WORDS, DATE_PATTERN, DURATION_PATTERN, source_before
 
 __all__ = [
@@ -321,7 +321,7 @@ def candidate_matrix(
                 has_slot,
                 len(c.keys & q.all_keys) / max(1, len(c.keys)),
                 min(new, 15) / 15,
-                1.0 if _ENUMERATION.search(c.text) else 0.0,
+                _enumeration(c.text, q.question),
                 1.0 / (1 + c.rank),
                 c.passage.dense_score or 0.0,
                 1.0 if c.index == 0 else 0.0,
@@ -422,11 +422,20 @@ def _slot_fit(q: QuestionContext, c: Candidate) -> tuple[float, float, float]:
         fits.append(1.0 if _CAUSE.search(text) else 0.0)
     if q.profile.is_list:
         new = [n for n in _names(text, text.find(" ") + 1, q.asked_nouns) if not _known(n, q.names)]
-        fits.append(1.0 if _ENUMERATION.search(text) else min(1.0, len(new) / 3))
+        fits.append(_enumeration(text, q.question) or min(1.0, len(new) / 3))
     unit = _unit_fit(q.question.lower(), text)
     if not fits:
         return 0.0, unit, 0.0
     return float(np.mean(fits)), unit, 1.0
+
+
+def _enumeration(text: str, question: str) -> float:
+    """1.0 when ``text`` enumerates items the question does not already name."""
+    match = _ENUMERATION.search(text)
+    if match is None:
+        return 0.0
+    tail = re.split(r"[.;:(]", text[match.end() :], maxsplit=1)[0]
+    return 0.0 if echoes(match.group() + tail, question) else 1.0
 
 
 def _known(name: str, question_names: frozenset[str]) -> bool:

@@ -211,6 +211,7 @@ class OfflineAnswerer(AnswerBackend):
                 extra_share=thresholds.extra_share,
             ),
             analysis.profile,
+            question=analysis.question,
         )
 
     # --- abstention ---------------------------------------------------------------------

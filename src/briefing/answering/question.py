@@ -26,6 +26,7 @@ __all__ = [
     "QuestionProfile",
     "analyse_question",
     "compared_names",
+    "echoes",
     "names",
     "name_variants",
     "requested_attribute",
@@ -361,3 +362,21 @@ def names(text: str, name: str) -> bool:
     return any(
         re.search(r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])", lower) for form in forms
     )
+
+
+_ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_LAST_WORD = re.compile(r"[\w\-]+")
+
+
+def echoes(items: str, question: str) -> bool:
+    """Whether at least half of the enumerated ``items`` ("Announcements No. 55, 56, 57,
+    58, 61 and 62") end in a word or number the question already says ("What do
+    Announcements 55, 56 and 58 cover?"): the list restates the question, it answers
+    nothing."""
+    said = set(_LAST_WORD.findall(question.lower()))
+    ends = [
+        words[-1]
+        for part in _ITEM_SPLIT.split(items.lower())
+        if (words := _LAST_WORD.findall(part))
+    ]
+    return bool(ends) and 2 * sum(1 for w in ends if w in said) >= len(ends)
