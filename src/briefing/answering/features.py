@@ -108,7 +108,8 @@ _ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(
             r"\b(?:ceo|chief executive|chairman|chairwoman|chair|founder|spokes(?:person|man|"
-            r"woman)|boss|director|head of|president of|minister|negotiators?|signed|signatory)\b",
+            r"woman)|boss|director|head of|president of|minister|negotiators?|signed|signatory"
+            r"|who (?:runs|heads|chairs|manages))\b",
             re.I,
         ),
         re.compile(
