@@ -309,7 +309,7 @@ def test_named_attributes_need_a_sentence_that_states_one() -> None:
     assert attribute_match("Who is its CEO?", "Its chief executive is Cai Baogui.") == 1
     # "who runs" asks for the person at the head, not for anything about the firm
     assert attribute_match("Who runs Ningbo Yunsheng?", "It is listed in Shanghai.") == 0
-    assert attribute_match("Who runs it?", "Its chairman is Zhu Jianxin.") == 1
+    assert attribute_match("Who runs it?", "The firm's chairman spoke on Monday.") == 1
     assert attribute_match("What was JL Mag's 2024 revenue?", "It sold 312 million yuan.") == 1
     assert attribute_match("What was JL Mag's 2024 revenue?", "It shipped 5,000 t.") == 0
     assert attribute_match("Which firms got licences?", "Anything.") == 0.5
