@@ -69,15 +69,15 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
     - the question asks for a unit or a named attribute (a price, a share, a count, a
       chief executive, a revenue ...) and none of the three most probable sentences
       states one (on dev: 13 of 64 unanswerable refused, none of 230 answerable);
-    - a "why did / were / was" question and none of the three most probable sentences
-      states a cause (on dev, 494 cases: 3 unanswerable refused, no answerable);
-    - none of those three that states one names any of the question's names ("How much
-      does a Virginia-class submarine cost?": the submarine's sentence gives a weight, the
-      sentences with prices are about dysprosium; on dev, 494 cases: none refused either
-      way, kept for the question in issue 8);
+    - none of those three that states such a figure or attribute names any of the
+      question's names ("How much does a Virginia-class submarine cost?": the submarine's
+      sentence gives a weight, the sentences with prices are about dysprosium; on dev,
+      494 cases: none refused either way, kept for the question in issue 8);
     - it asks for such a figure about a chemical element and no sentence stating one names
       the element ("the neodymium price" beside the dysprosium price; on dev, 494 cases: 5
-      unanswerable refused, no answerable).
+      unanswerable refused, no answerable);
+    - a "why did / were / was" question and none of the three most probable sentences
+      states a cause (on dev, 494 cases: 3 unanswerable refused, no answerable).
     """
     missing = missing_key_terms(analysis)
     if missing:
