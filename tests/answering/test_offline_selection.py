@@ -15,7 +15,7 @@ from briefing.answering.analysis import (
 )
 from briefing.answering.candidates import Candidate, build_candidates
 from briefing.answering.compose import compose, enumerates, list_items
-from briefing.answering.features import attribute_match, predicate_text
+from briefing.answering.features import asked_source, attribute_match, predicate_text
 from briefing.answering.question import analyse_question, requested_attribute, term_key
 from briefing.answering.selection import SelectionLimits, has_conflict, lead_first, select
 from briefing.types import Chunk, Passage
@@ -490,3 +490,16 @@ def test_a_past_tense_question_about_a_year_after_the_sources(question: str, aft
     candidates = build_candidates([Passage(chunk=chunk, score=1.0)])
     analysis = Analysis(question, analyse_question(question), candidates, np.zeros((0, 0)))
     assert past_after_sources(analysis) == after
+
+
+def test_the_source_a_question_asks_about() -> None:
+    assert asked_source("What share does China make, per the IEA's number?") == ("iea", "number")
+    assert asked_source("Which industries do they sell into, per the article?") == ("article",)
+    assert asked_source("According to Beijing's readout, what happens to the tariff?") == (
+        "beijing",
+        "readout",
+    )
+    assert asked_source("Does Reuters agree?") == ("reuters",)
+    # "per" before a unit is a rate, not a source
+    assert asked_source("What is dysprosium's price per kg?") == ()
+    assert asked_source("How many licences per shipment?") == ()
