@@ -149,6 +149,18 @@ LIST_ANSWER = (
             "and who's allowed to apply?",
             "Who is allowed to apply for the general licences?",
         ),
+        # "one": a thing of the kind the previous question asked about
+        ("Which firms got licences?", "Did JL Mag get one too?", "Did JL Mag get a licence too?"),
+        (
+            "Which companies got the first general licences?",
+            "has San Huan got one as well?",
+            "Has San Huan got a general licence as well?",
+        ),
+        (
+            "Which firms got licences?",
+            "Which one got the widest one?",
+            "Which of the firms that got licences got the widest one?",
+        ),
     ],
 )
 def test_rewrites(previous: str, follow_up: str, expected: str) -> None:

@@ -12,7 +12,9 @@ for. The rewrites, tried on the previous turn's standalone question ``Q0``:
    (the names an earlier answer listed, for plurals; else the main name or noun phrase
    of ``Q0``); "the other two" by the other members of a list the current entity belongs
    to (in an earlier answer, or in the corpus through ``lists_for``); "those measures"
-   keeps its noun and takes ``Q0``'s date or name ("the measures of 9 October 2025").
+   keeps its noun and takes ``Q0``'s date or name ("the measures of 9 October 2025");
+   "get one" the kind of thing ``Q0`` asked about ("Did JL Mag get one too?" after
+   "Which firms got licences?" -> "Did JL Mag get a licence too?").
 3. **Parallel substitution** for a fragment ("And into a Virginia-class submarine?",
    "What about Ningbo Yunsheng?", "and terbium?", "and by early May?"): the phrase of
    ``Q0`` most like the fragment is replaced by it ("How much rare earth goes into a
@@ -33,7 +35,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..text import DEMONYM, content_words
+from ..text import DEMONYM, STOP_WORDS, content_words
 from ..types import Turn
 from . import grammar as g
 from .grammar import name_lists
@@ -108,6 +110,7 @@ class HeuristicRewriter:
             _CONNECTIVE.match(question)
             or short
             or (_PRONOUN.search(question) and len(words) <= 2 * self.max_content_words)
+            or (_ONE.search(question) and len(words) <= 2 * self.max_content_words)
         )
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
@@ -158,6 +161,7 @@ class HeuristicRewriter:
             or _other_name(names, singular)
             or singular
         )
+        text = _ONE.sub(lambda m: m.group(1) + _one_of(previous), text)
         when = g.date_phrase(previous)
         if when:  # "after that", "before then": the time the previous question named
             text = re.sub(
@@ -281,6 +285,50 @@ def _joined_names(names: Sequence[str], previous: str) -> str:
         if f"{first} and {second}" in previous:
             return f"{first} and {second}"
     return ""
+
+
+#: "one" for a thing of the kind the previous question asked about: "Did JL Mag get one
+#: too?" after "Which firms got licences?" asks whether JL Mag got a licence.
+_ONE = re.compile(
+    r"\b((?:get|got|gets|getting|receive[sd]?|receiving|have|has|had|hold|holds|held|"
+    r"obtain(?:ed|s)?|win|won|secure[sd]?|need(?:ed|s)?|apply for|applied for)\s+)one\b"
+    r"(?!\s+(?:of|more|another)\b)",
+    re.IGNORECASE,
+)
+_NOT_PLURAL = frozenset("is was has does its this thus plus us yes less news series".split())
+_NOT_DESCRIBING = frozenset("first new latest initial recent other".split())
+_VERBISH = frozenset("get gets got getting win won hold held need give gave grant".split())
+
+
+def _one_of(previous: str) -> str:
+    """ "a licence" for "one", from the last plural noun of ``previous`` and up to two
+    describing words before it ("Which companies got the first general licences?": "a
+    general licence"); "one" when there is none."""
+    words = re.findall(r"[\w\-']+", previous)
+    for i in range(len(words) - 1, 0, -1):
+        word = words[i]
+        if not (word.islower() and len(word) > 3 and word.endswith("s")):
+            continue
+        if word in _NOT_PLURAL or word.endswith(("ss", "'s", "us")):
+            continue
+        describing: list[str] = []
+        for before in reversed(words[max(0, i - 2) : i]):
+            low = before.lower()
+            if not before.islower() or low in STOP_WORDS or low in _NOT_DESCRIBING:
+                break
+            if low.endswith("ed") or low in _VERBISH:
+                break
+            describing.insert(0, before)
+        singular = (
+            word[:-3] + "y"
+            if word.endswith("ies")
+            else word[:-2]
+            if word.endswith(("ches", "shes", "xes", "sses"))
+            else word[:-1]
+        )
+        phrase = " ".join([*describing, singular])
+        return ("an " if phrase[0] in "aeiou" else "a ") + phrase
+    return "one"
 
 
 #: What rules, licences and measures do and firms do not: "How long are they valid?"
