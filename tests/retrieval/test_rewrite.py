@@ -161,6 +161,39 @@ LIST_ANSWER = (
             "Which one got the widest one?",
             "Which of the firms that got licences got the widest one?",
         ),
+        # a preposition and an asked-for noun stand where the question word was
+        (
+            "Which announcement controls rare-earth technologies?",
+            "Under what codes?",
+            "Under what codes does the announcement control rare-earth technologies?",
+        ),
+        (
+            "How many foreign entities did China add to the Unreliable Entity List?",
+            "On what date?",
+            "On what date did China add foreign entities to the Unreliable Entity List?",
+        ),
+        (
+            "Under which announcement did China suspend the October measures?",
+            "Until when?",
+            "Until when did China suspend the October measures?",
+        ),
+        # "that" after a verb of saying is what the previous question asked
+        (
+            "How did the April controls hit European auto suppliers?",
+            "who reported that and when?",
+            "Who reported how the April controls hit European auto suppliers and when?",
+        ),
+        (
+            "Why does MOFCOM say it uses general licences?",
+            "When did it say that?",
+            "When did MOFCOM say why MOFCOM says it uses general licences?",
+        ),
+        # "that what": a pronoun, not a determiner ("the what")
+        (
+            "How long is MOFCOM's review deadline for export licences?",
+            "Is that what distributors actually see?",
+            "Is MOFCOM's review deadline what distributors actually see?",
+        ),
     ],
 )
 def test_rewrites(previous: str, follow_up: str, expected: str) -> None:
@@ -199,6 +232,16 @@ def test_they_is_a_thing_when_only_a_thing_can_be_valid() -> None:
             "What were European dysprosium oxide prices doing in spring 2025?",
             "And by late November?",
             "What were European dysprosium oxide prices doing by late November?",
+        ),
+        (  # an acronym stands for an acronym; the fragment's article replaces the old one
+            "What did BIS suspend after Busan?",
+            "What about USTR?",
+            "What did USTR suspend after Busan?",
+        ),
+        (
+            "How much rare earth goes into an F-35?",
+            "And a destroyer?",
+            "How much rare earth goes into a destroyer?",
         ),
     ],
 )

@@ -15,7 +15,8 @@ from ..text import STOP_WORDS, content_words
 
 AUX = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might"
 WH_AUX = re.compile(
-    rf"^(?P<wh>(?:what|which|who|whom|whose|when|where|why|how)(?:\s+(?!(?:{AUX})\b)"
+    rf"^(?P<wh>(?:(?:in|on|under|from|at|by|since|until|to|for|with)\s+)?"
+    rf"(?:what|which|who|whom|whose|when|where|why|how)(?:\s+(?!(?:{AUX})\b)"
     rf"[\w\-']+){{0,4}}?)\s+(?P<aux>{AUX})\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -301,7 +302,7 @@ def wh_substitute(wh: str, previous: str) -> str:
             agrees = "do" if match["aux"].lower() == "do" else "does"
             return f"{wh} {agrees} {subject} last"
     if match:
-        return f"{wh} {match['aux'].lower()} {match['rest']}"
+        return f"{wh} {match['aux'].lower()} {_keep_asked_noun(match, previous)}"
     match = AUX_FIRST.match(previous)
     if match:
         return f"{wh} {match['aux'].lower()} {match['rest']}"
@@ -322,6 +323,62 @@ def wh_substitute(wh: str, previous: str) -> str:
     if wh.lower() in ("how long", "for how long", "until when", "till when", "up to when"):
         return f"{wh} does {topic} last"
     return f"{wh} is {topic}"
+
+
+def _keep_asked_noun(match: re.Match[str], previous: str) -> str:
+    """``match``'s rest with the noun its question word asked about put after the verb:
+    "On what date?" after "How many foreign entities did China add to the list?" asks when
+    China added *foreign entities* to the list, not when China added to it."""
+    rest = match["rest"]
+    words = match["wh"].split()
+    opening = 2 if words[0].lower() in PREPOSITIONS else 1
+    noun = [w for w in words[opening:] if w.lower() not in ("many", "much")]
+    subject = subject_after_aux(previous)
+    if opening == 2 or not noun or match["aux"].lower() not in ("do", "does", "did") or not subject:
+        return rest
+    after = rest[len(subject) :].split() if rest.startswith(subject) else []
+    if not after:
+        return rest
+    return " ".join([subject, after[0], *noun, *after[1:]])
+
+
+#: Verbs whose object "that" stands for the whole previous question: "When did it say
+#: that?" after "Why does MOFCOM say it uses general licences?".
+SAYING = frozenset(
+    "say says said report reports reported confirm confirms confirmed claim claims claimed "
+    "announce announces announced deny denies denied write writes wrote note notes noted "
+    "mean means meant argue argues argued".split()
+)
+_PAST = {v: k for k, v in IRREGULAR.items()}
+
+
+def embedded(previous: str) -> str:
+    """``previous`` as a clause to stand after "say" / "report" ("why MOFCOM says it uses
+    general licences", "how the April controls hit European auto suppliers"), or "" when
+    its shape is not one this knows how to turn."""
+    match = WH_AUX.match(previous)
+    if match is None:
+        asked = subject_wh(previous)
+        return previous[:1].lower() + previous[1:] if asked else ""
+    aux, rest = match["aux"].lower(), match["rest"]
+    wh = match["wh"][:1].lower() + match["wh"][1:]
+    subject = subject_after_aux(previous)
+    if aux in ("do", "does", "did") and subject and rest.startswith(subject):
+        verb, *tail = rest[len(subject) :].split() or [""]
+        if not verb:
+            return ""
+        if aux == "did":
+            verb = _PAST.get(
+                verb, verb if verb.endswith("ed") else verb + ("d" if verb.endswith("e") else "ed")
+            )
+        elif aux == "does":
+            verb = verb + ("es" if verb.endswith(("s", "sh", "ch", "x")) else "s")
+        return " ".join([wh, subject, verb, *tail])
+    if aux in ("do", "does", "did"):  # no subject found: the verb keeps its base form
+        return f"{wh} {rest}"
+    if aux in ("is", "are", "was", "were") and not re.match(r"[a-z]+ed\b", rest):
+        return f"{wh} {rest} {aux}"
+    return ""
 
 
 def base_form(verb: str) -> str:
@@ -349,18 +406,22 @@ def phrases(question: str) -> list[tuple[int, int, float]]:
     tokens = list(re.finditer(r"[\w\-'%]+(?:\.\s*\d+)?", question))
     words = [t.group().lower() for t in tokens]
     spans: list[tuple[int, int]] = []
-    for i in range(1, len(tokens)):
+    # The first word opens a phrase only in a question without a question word
+    # ("Dysprosium price in late November 2025?" -> "What about terbium?").
+    first = 0 if words and words[0] not in WH_WORDS and not AUX_FIRST.match(question) else 1
+    for i in range(first, len(tokens)):
         if words[i] in WH_WORDS:
             continue
         opens_with_preposition = words[i] in PREPOSITIONS
         if words[i] in STOP_WORDS and not opens_with_preposition:
             continue
-        if words[i - 1] in WH_WORDS and not opens_with_preposition:
+        if i and words[i - 1] in WH_WORDS and not opens_with_preposition:
             continue  # right after "what" / "which" comes the verb or the asked-for noun
+        inside = i > 0 and words[i - 1] not in STOP_WORDS
         for j in range(i, min(len(tokens), i + 6)):
             if words[j] in STOP_WORDS:
                 continue
-            cost = 0.15 if not opens_with_preposition and words[i - 1] not in STOP_WORDS else 0.0
+            cost = 0.15 if not opens_with_preposition and inside else 0.0
             if j + 1 < len(tokens) and words[j + 1] not in STOP_WORDS:
                 cost += 0.08
             spans.append((tokens[i].start(), tokens[j].end(), cost))
@@ -378,6 +439,8 @@ def shape_similarity(fragment: str, phrase: str) -> float:
         score += 0.3
     if fragment[:1].isupper() and phrase[:1].isupper():
         score += 0.1
+    if fragment.isupper() and phrase.isupper():  # "USTR" for "BIS", not for "Busan"
+        score += 0.2
     shared = set(content_words(fragment)) & set(content_words(phrase))
     return score + 0.2 * len(shared) - 0.07 * abs(len(f) - len(p))
 

@@ -7,14 +7,20 @@ for. The rewrites, tried on the previous turn's standalone question ``Q0``:
 1. **Wh-substitution** for a bare question word ("Until when?", "And for how long?",
    "As of when?"): it takes the place of ``Q0``'s question word ("What did No. 70
    suspend?" -> "Until when did No. 70 suspend?"; "Which US agency suspended the
-   Affiliates Rule?" -> "Until when did the US agency suspend the Affiliates Rule?").
+   Affiliates Rule?" -> "Until when did the US agency suspend the Affiliates Rule?"), or
+   for a preposition with one ("Under what codes?", "On what date?": "How many foreign
+   entities did China add to the list?" -> "On what date did China add foreign entities
+   to the list?").
 2. **References**: it / its / that / they / those ... are replaced by what they refer to
    (the names an earlier answer listed, for plurals; else the main name or noun phrase
    of ``Q0``); "the other two" by the other members of a list the current entity belongs
    to (in an earlier answer, or in the corpus through ``lists_for``); "those measures"
    keeps its noun and takes ``Q0``'s date or name ("the measures of 9 October 2025");
    "get one" the kind of thing ``Q0`` asked about ("Did JL Mag get one too?" after
-   "Which firms got licences?" -> "Did JL Mag get a licence too?").
+   "Which firms got licences?" -> "Did JL Mag get a licence too?"); "that" after a verb of
+   saying the previous question as a clause ("When did it say that?" after "Why does
+   MOFCOM say it uses general licences?" -> "When did MOFCOM say why MOFCOM says it uses
+   general licences?").
 3. **Parallel substitution** for a fragment ("And into a Virginia-class submarine?",
    "What about Ningbo Yunsheng?", "and terbium?", "and by early May?"): the phrase of
    ``Q0`` most like the fragment is replaced by it ("How much rare earth goes into a
@@ -69,7 +75,10 @@ _PRONOUN = re.compile(
 _WH_FRAGMENT = re.compile(
     r"^(?:for\s+how\s+long|how\s+long|until\s+when|till\s+when|up\s+to\s+when|since\s+when|"
     r"from\s+when|as\s+of\s+when|by\s+when|when|why|how|where|who|how\s+much|how\s+often|"
-    r"how\s+many(?:\s+[a-z]+)?|what\s+for|for\s+whom|with\s+whom)$",
+    r"how\s+many(?:\s+[a-z]+)?|what\s+for|for\s+whom|with\s+whom"
+    # "Under what codes?", "On what date?", "In which year?": a preposition and an asked-for
+    # noun take the place of the question word just as "Until when?" does.
+    r"|(?:in|on|under|from|at|by|since|until|to|for|with)\s+(?:what|which)(?:\s+[a-z\-]+){1,2})$",
     re.IGNORECASE,
 )
 _OTHER_N = re.compile(
@@ -77,6 +86,10 @@ _OTHER_N = re.compile(
     r"|\bthe rest\b",
     re.IGNORECASE,
 )
+
+
+_MODAL_BEFORE = re.compile(r"\b(?:will|would|can|could|should|may|might|did|does|do)\s+$", re.I)
+_LAST = re.compile(r"^\s*[?.!]*\s*$")
 
 
 class HeuristicRewriter:
@@ -171,7 +184,16 @@ class HeuristicRewriter:
 
         def determiner(match: re.Match[str]) -> str:
             noun = match["noun"]
-            if noun.lower() in g.NOT_A_NOUN or noun.lower().endswith("ly"):
+            if (
+                noun.lower() in g.NOT_A_NOUN
+                or noun.lower() in STOP_WORDS  # "Is that what ...", "reported that and when"
+                or noun.lower() in g.WH_WORDS
+                or noun.lower().endswith("ly")
+                or (
+                    _MODAL_BEFORE.search(match.string[: match.start()])
+                    and _LAST.match(match.string[match.end() :])
+                )  # "Will that change?": a verb after a modal, not "the change"
+            ):
                 return match.group()  # "that actually applied": a pronoun, handled below
             for phrase in g.noun_phrases(previous):  # "those licences" -> "the first
                 if phrase.lower().split()[-1] == noun.lower():  # general licences"
@@ -190,8 +212,13 @@ class HeuristicRewriter:
         if plural_here and g.same(singular, plural) and phrases:
             singular = phrases[-1]
 
+        clause = g.embedded(previous)
+
         def substitute(match: re.Match[str]) -> str:
             word = match.group().lower()
+            before = match.string[: match.start()].split()
+            if word in ("that", "this") and before and before[-1].lower() in g.SAYING and clause:
+                return clause  # "When did it say that?": what the previous question asked
             if word in ("it", "this", "that"):
                 return singular
             if word in ("its", "it's"):
@@ -260,7 +287,10 @@ class HeuristicRewriter:
         opening = previous[a:b].split()[0].lower()
         if opening in g.PREPOSITIONS and fragment.split()[0].lower() not in g.PREPOSITIONS:
             fragment = f"{opening} {fragment}"  # "per Bloomberg" -> "per the IEA"
-        return previous[:a] + fragment + previous[b:]
+        head = previous[:a]
+        if re.match(r"(?:a|an|the)\s", fragment, re.IGNORECASE):  # "into an F-35" -> "a destroyer"
+            head = re.sub(r"\b(?:a|an|the)\s+$", "", head, flags=re.IGNORECASE)
+        return head + fragment + previous[b:]
 
 
 # --- helpers -------------------------------------------------------------------------------
