@@ -64,6 +64,13 @@ def test_out_of_scope_question_abstains_with_nearest_sources(assistant) -> None:
     assert answer.nearest and answer.reason
 
 
+def test_absent_profile_details_are_refused_and_present_ones_answered(assistant) -> None:
+    assert assistant.ask("When was Zhong Ke San Huan founded?").abstained
+    assert assistant.ask("What's JL Mag's share price right now?").abstained
+    founded = assistant.ask("When was JL Mag founded?")
+    assert not founded.abstained and "2008" in founded.text
+
+
 def test_the_other_two_are_found_in_the_corpus(assistant) -> None:
     chat = assistant.conversation()
     chat.ask("How wide is JL Mag's licence?")

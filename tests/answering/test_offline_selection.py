@@ -15,7 +15,12 @@ from briefing.answering.analysis import (
 )
 from briefing.answering.candidates import Candidate, build_candidates
 from briefing.answering.compose import compose, enumerates, list_items
-from briefing.answering.features import asked_source, attribute_match, predicate_text
+from briefing.answering.features import (
+    asked_source,
+    attribute_match,
+    predicate_text,
+    profile_match,
+)
 from briefing.answering.question import analyse_question, requested_attribute, term_key
 from briefing.answering.selection import SelectionLimits, has_conflict, lead_first, select
 from briefing.types import Chunk, Passage
@@ -319,6 +324,22 @@ def test_named_attributes_need_a_sentence_that_states_one() -> None:
     assert attribute_match("What fee did the US quote?", "The fee is $50 a ton.") == 1
     assert attribute_match("What tariff rate did Trump quote?", "It falls to 47%.") == 0.5
     assert attribute_match("What did Xi say? I need the quote.", "Xi spoke.") == 0
+
+
+def test_profile_details_need_a_sentence_that_states_one() -> None:
+    assert profile_match("When was JL Mag founded?", "JL Mag was founded in 2008.") == 1
+    assert profile_match("When was JL Mag founded?", "JL Mag is listed in Shenzhen.") == 0
+    assert profile_match("Where is JL Mag headquartered?", "It is based in Ganzhou.") == 1
+    assert profile_match("Where is it based?", "A Ganzhou-based maker.") == 1
+    assert profile_match("Who owns Nexperia?", "China resumes Nexperia's trade.") == 0
+    assert profile_match("How much of the JV does Hitachi own?", "Hitachi holds 51%.") == 1
+    assert profile_match("How many people does JL Mag employ?", "It ships 5,000 t.") == 0
+    assert profile_match("What's JL Mag's share price?", "JL Mag's shares rose 4%.") == 1
+    # Not profile questions: "its own", "based on", stock codes, market shares.
+    assert profile_match("Did MOFCOM act on its own authority?", "Anything.") == 0.5
+    assert profile_match("What is the fee based on?", "Anything.") == 0.5
+    assert profile_match("What are JL Mag's stock codes?", "Anything.") == 0.5
+    assert profile_match("What market share does China hold?", "Anything.") == 0.5
 
 
 def test_question_kinds_and_attributes() -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .candidates import Candidate
-from .features import FEATURES
+from .features import FEATURES, profile_match
 from .question import ELEMENT_NAMES, QuestionProfile, name_variants
 
 __all__ = [
@@ -77,7 +77,10 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
       the element ("the neodymium price" beside the dysprosium price; on dev, 494 cases: 5
       unanswerable refused, no answerable);
     - a "why did / were / was" question and none of the three most probable sentences
-      states a cause (on dev, 494 cases: 3 unanswerable refused, no answerable).
+      states a cause (on dev, 494 cases: 3 unanswerable refused, no answerable);
+    - it asks for a company's profile (founded, based, owner, staff, stock) and no
+      retrieved sentence naming one of its names states it (on dev, 494 cases: 2
+      unanswerable refused, no answerable).
     """
     missing = missing_key_terms(analysis)
     if missing:
@@ -106,8 +109,21 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
             "none of the best sentences states a cause (slot_fit 0) for a 'why did' question",
         )
     elements = [k for k in analysis.profile.key_terms if k in ELEMENT_NAMES]
-    for feature, what in (("unit_fit", "the figure"), ("attribute_match", "the detail")):
-        values = analysis.matrix[top, col[feature]]
+
+    def column(feature: str, rows: list[int]) -> np.ndarray:
+        if feature == "profile":  # not a model input (see features._PROFILE_ATTRIBUTES)
+            texts = (analysis.candidates[i].text for i in rows)
+            return np.array([profile_match(analysis.question, t) for t in texts])
+        return analysis.matrix[rows, col[feature]]
+
+    for feature, what in (
+        ("unit_fit", "the figure"),
+        ("attribute_match", "the detail"),
+        ("profile", "the detail"),
+    ):
+        # A profile detail is written in set phrases, so any retrieved sentence may state it.
+        rows = content if feature == "profile" else top
+        values = column(feature, rows)
         if values[0] == 0.5:
             continue
         if not values.any():
@@ -117,14 +133,14 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
             )
         keys = analysis.profile.key_terms
         if keys and not any(
-            analysis.matrix[i, col["key_cov"]] > 0 for i, v in zip(top, values, strict=True) if v
+            analysis.matrix[i, col["key_cov"]] > 0 for i, v in zip(rows, values, strict=True) if v
         ):
             shown = ", ".join(f'"{k}"' for k in _as_written(analysis.question, keys))
             return (
                 f"The corpus does not state {what} this question asks for about {shown}.",
                 f"none of the best sentences stating {what} asked for ({feature}) names {shown}",
             )
-        stating = [i for i in content if analysis.matrix[i, col[feature]] > 0]
+        stating = [i for i, v in zip(content, column(feature, content), strict=True) if v > 0]
         if elements and not any(
             _names_all(analysis.candidates[i].context, elements) for i in stating
         ):

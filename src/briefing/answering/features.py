@@ -172,6 +172,48 @@ _ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"[\"“”]"),
     ),
 )
+# A company's profile, asked by name and written in set phrases: "founded in 2008",
+# "based in Ganzhou", "holds 51%". Checked only by the refusal rule (analysis.ruled_out),
+# not a model input: as a column of attribute_match it moved the lead model (CV lead
+# first-fact 0.771 -> 0.766) for questions that ask none of these.
+_PROFILE_ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(r"\b(?:employ\w*|how many people work)\b", re.I),
+        re.compile(r"\b(?:staff|employees|workers|headcount|workforce|employs?)\b", re.I),
+    ),
+    (
+        # A company's stock: "its shares rose 4%", "the share price", not "market shares".
+        re.compile(
+            r"\b(?:share price|stock price|stock(?! codes?)"
+            r"|shares (?:do|did|rise|rose|fall|fell))\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:share price|stock|shares (?:rose|fell|jumped|climbed|dropped|gained|lost))\b",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(r"\b(?:founded|founding|incorporated)\b", re.I),
+        re.compile(r"\b(?:founded|founding|established in|incorporated|set up in)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(?:headquarter\w*|hq|based(?! on))\b", re.I),
+        re.compile(r"\b(?:headquarter\w*|hq|based in|-based)\b", re.I),
+    ),
+    (
+        # "its own authority" is no ownership.
+        re.compile(
+            r"\b(?:owns|owners?|owned|ownership|shareholders?)\b"
+            r"|(?<!\bits )(?<!\btheir )(?<!\bhis )(?<!\bher )(?<!\bour )\bown\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:owns?|owners?|owned|ownership|shareholders?|holds?|stake|subsidiar\w+|parent)\b|%",
+            re.I,
+        ),
+    ),
+)
 _COUNT = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fourteen|seventeen|twenty|dozens?|hundreds?|thousands?)\b",
@@ -502,10 +544,27 @@ def attribute_match(question: str, text: str) -> float:
     """1.0 / 0.0 when the question asks for a named attribute (a chief executive, a
     revenue, a headcount, a vote, a time of day, a quote) and the sentence does / does
     not state one; 0.5 when it asks for none of them."""
-    for asks, states in _ATTRIBUTES:
+    # The asked word itself counts too: "ship fees" answers "port fees".
+    return _stated(_ATTRIBUTES, question, text, by_name=True)
+
+
+def profile_match(question: str, text: str) -> float:
+    """Like :func:`attribute_match` for a company's profile (founding, headquarters,
+    ownership, staff, stock; see ``_PROFILE_ATTRIBUTES``)."""
+    return _stated(_PROFILE_ATTRIBUTES, question, text, by_name=False)
+
+
+def _stated(
+    table: Sequence[tuple[re.Pattern[str], re.Pattern[str]]],
+    question: str,
+    text: str,
+    *,
+    by_name: bool,
+) -> float:
+    for asks, states in table:
         asked = asks.search(question)
         if asked:
-            named = asked.group().lower() in text.lower()  # "ship fees" answers "port fees"
+            named = by_name and asked.group().lower() in text.lower()
             return 1.0 if named or states.search(text) else 0.0
     return 0.5
 
