@@ -249,6 +249,13 @@ def test_parallel_substitution(previous: str, fragment: str, expected: str) -> N
     assert REWRITER.rewrite(fragment, [turn(previous)]) == expected
 
 
+def test_an_of_fragment_replaces_the_of_phrase() -> None:
+    previous = "What share of refined rare-earth output did China have in 2023 per the IEA?"
+    rewritten = REWRITER.rewrite("And of magnet manufacturing?", [turn(previous)])
+    assert "share of magnet manufacturing" in rewritten
+    assert "refined" not in rewritten and "in 2023 per the IEA?" in rewritten
+
+
 def test_a_fragment_never_doubles_its_article() -> None:
     previous = "Which of the firms that got licences got the widest one?"
     rewritten = REWRITER.rewrite("And the narrowest?", [turn(previous)])

@@ -76,7 +76,9 @@ NOT_A_NOUN = frozenset(
     "expired stop stops stopped come comes came lead leads led cost costs need needs say "
     "says said become becomes became remain remains remained allow allows allowed".split()
 )
-PREPOSITIONS = frozenset("in into on for by before after since until per from at to under".split())
+PREPOSITIONS = frozenset(
+    "in into on for by before after since until per from at to under of with during".split()
+)
 WH_WORDS = frozenset(
     "what which who whom whose when where why how tell give list name describe".split()
 )
