@@ -256,6 +256,17 @@ def test_an_of_fragment_replaces_the_of_phrase() -> None:
     assert "refined" not in rewritten and "in 2023 per the IEA?" in rewritten
 
 
+def test_it_after_a_meeting_question_is_the_meeting() -> None:
+    previous = "Where did Trump and Xi meet in October?"
+    rewritten = REWRITER.rewrite("How long did it last?", [turn(previous)])
+    assert rewritten == "How long did the meeting of Trump and Xi in October last?"
+    # A verb of a thing, not of named people, is no event to name.
+    rewritten = REWRITER.rewrite(
+        "When did it start?", [turn("When did the suspension meet resistance?")]
+    )
+    assert "meeting" not in rewritten
+
+
 def test_a_fragment_never_doubles_its_article() -> None:
     previous = "Which of the firms that got licences got the widest one?"
     rewritten = REWRITER.rewrite("And the narrowest?", [turn(previous)])

@@ -175,6 +175,9 @@ def singular_antecedent(previous: str, names: list[str]) -> str:
     subject = None if WH_AUX.match(previous) else subject_wh(previous)
     if subject and subject["np"].strip() and not subject["np"].strip().endswith("s"):
         return f"the {subject['np'].strip()} that {subject['verb']} {subject['rest']}"
+    event = _event(previous)
+    if event:
+        return event
     phrases = [p for p in noun_phrases(previous) if not p.lower().endswith("s")]
     if phrases:
         return re.sub(r"^(?:a|an)\s", "the ", phrases[-1])
@@ -182,6 +185,35 @@ def singular_antecedent(previous: str, names: list[str]) -> str:
     if after_aux:
         return after_aux
     return names[0] if names else main_topic(previous)
+
+
+# Verbs whose event a later "it" names: "Where did Trump and Xi meet?" -> "How long did it
+# last?" asks about the meeting, not about Trump.
+_EVENT_NOUNS = {
+    "meet": "meeting",
+    "talk": "talks",
+    "speak": "call",
+    "negotiate": "negotiations",
+    "visit": "visit",
+}
+
+
+def _event(previous: str) -> str:
+    """ "the meeting of Trump and Xi in October" for "Where did Trump and Xi meet in
+    October", or "" when ``previous`` asks about no event of named people."""
+    match = WH_AUX.match(previous)
+    if not match or match["aux"].lower() not in ("do", "does", "did"):
+        return ""
+    words = match["rest"].split()
+    for i, word in enumerate(words):
+        noun = _EVENT_NOUNS.get(word.lower())
+        if noun is None:
+            continue
+        subject = words[:i]
+        if subject and all(w[:1].isupper() or w.lower() == "and" for w in subject):
+            return " ".join([f"the {noun} of", *subject, *words[i + 1 :]])
+        return ""
+    return ""
 
 
 def subject_after_aux(previous: str) -> str:
