@@ -10,6 +10,7 @@ from briefing.answering.analysis import (
     Analysis,
     beyond_sources,
     missing_key_terms,
+    names_only_counted,
     past_after_sources,
     task_request,
 )
@@ -340,6 +341,25 @@ def test_profile_details_need_a_sentence_that_states_one() -> None:
     assert profile_match("What is the fee based on?", "Anything.") == 0.5
     assert profile_match("What are JL Mag's stock codes?", "Anything.") == 0.5
     assert profile_match("What market share does China hold?", "Anything.") == 0.5
+
+
+def test_names_asked_where_the_sentences_only_count_them() -> None:
+    uel = "China added fourteen foreign entities to its Unreliable Entity List on 9 October."
+    assert names_only_counted("Which fourteen companies went on the Unreliable Entity List?", [uel])
+    chips = "According to the fact sheet, China ends its investigations of US chip companies."
+    assert names_only_counted("Which US chip companies was China investigating?", [chips])
+    # Named next to the class, listed, or answered by a negation: the rule stays silent.
+    ford = "Ford's suppliers reportedly received licences, Reuters reported."
+    assert names_only_counted("Which American carmaker's suppliers got licences?", [ford]) is None
+    three = "The licences went to JL Mag Rare-Earth, Ningbo Yunsheng and Beijing Zhong Ke San Huan."
+    counted = "Three firms got licences."
+    assert names_only_counted("Which firms got licences?", [counted, three]) is None
+    none = "No European company had confirmed receiving a general licence."
+    assert names_only_counted("Which European companies got a licence?", [none]) is None
+    # Only the first sentence's mention counts; other questions are not asked for names.
+    assert names_only_counted("Which firms got licences?", ["Licences were granted.", uel]) is None
+    paperwork = "Exporters had to hand over production photos and customer lists."
+    assert names_only_counted("What paperwork were exporters asked for?", [paperwork]) is None
 
 
 def test_question_kinds_and_attributes() -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "beyond_sources",
     "logit",
     "missing_key_terms",
+    "names_only_counted",
     "ruled_out",
     "past_after_sources",
     "task_request",
@@ -80,7 +81,10 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
       states a cause (on dev, 494 cases: 3 unanswerable refused, no answerable);
     - it asks for a company's profile (founded, based, owner, staff, stock) and no
       retrieved sentence naming one of its names states it (on dev, 494 cases: 2
-      unanswerable refused, no answerable).
+      unanswerable refused, no answerable);
+    - it asks which companies (firms, entities, suppliers, countries ...) and the best
+      sentences only count or describe them (:func:`names_only_counted`; on dev, 494
+      cases: 3 unanswerable refused, none of the 8 answerable the pattern matches).
     """
     missing = missing_key_terms(analysis)
     if missing:
@@ -149,7 +153,100 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
                 f"The corpus does not state {what} this question asks for about {shown}.",
                 f"no sentence stating {what} asked for ({feature}) names {shown}",
             )
+    unnamed = names_only_counted(analysis.question, [analysis.candidates[i].text for i in top])
+    if unnamed:
+        return (
+            f"The corpus does not name the {unnamed} this question asks for.",
+            f"the best sentences mention {unnamed} but name none",
+        )
     return None
+
+
+# "Which fourteen entities ...", "which of Ford's suppliers ...": the answer is names of
+# one class. Group: the nouns a sentence may use for the same class ("companies" asked,
+# "entities" written).
+_CLASS_GROUPS: dict[str, str] = {
+    "org": r"compan(?:y|ies)|firms?|entit(?:y|ies)|business(?:es)?|suppliers?"
+    r"|(?:auto|car)?makers?|manufacturers?|producers?|buyers?|exporters?|importers?"
+    r"|customers?|clients?",
+    "place": r"countr(?:y|ies)|nations?|provinces?|cit(?:y|ies)|ports?",
+}
+_AUX = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would"
+_WHICH_CLASS = re.compile(
+    rf"^(?:which|what)\s+(?:(?!(?:{_AUX})\b)[\w'\-]+\s+){{0,3}}?"
+    rf"(?P<noun>{'|'.join(_CLASS_GROUPS.values())})\b(?!')",  # not "carmaker's suppliers"
+    re.IGNORECASE,
+)
+_CLASS_WORD = {g: re.compile(rf"^(?:{p})$", re.IGNORECASE) for g, p in _CLASS_GROUPS.items()}
+# Capitalised words that are not names of a company, body or place.
+_NOT_NAMES = frozenset(
+    "the a an according in on at by as for from its it this that these those their some "
+    "no nos announcement announcements late early mid trade under with when while only "
+    "january february march april may june july august september october november december".split()
+)
+
+
+def _named_start(words: Sequence[str]) -> bool:
+    """Whether a sentence's first word is a name, as far as its form tells: every first
+    word is capitalised ("Applications for listed entities ..."), but a possessive
+    ("Ford's suppliers"), an acronym ("MOFCOM said") or a name of two capitalised words
+    ("Ningbo Yunsheng's licence") is one."""
+    first = words[0]
+    return (
+        first.endswith("'s")
+        or (len(first) > 1 and first.isupper())
+        or (len(words) > 1 and words[1][:1].isupper())
+    )
+
+
+# "European auto suppliers", "Chinese firms" describe a class; they do not name a member.
+_DEMONYM = re.compile(r"(?:ean|ian|ese|ish|can|man|ch)$")
+_WORD = re.compile(r"[A-Za-z0-9](?:[\w'\-&.]*\w)?")
+
+
+def names_only_counted(question: str, sentences: Sequence[str]) -> str | None:
+    """The class of names asked for ("companies") when ``sentences`` only count it.
+
+    Fires for "which [up to three words] <class noun>" when the first (most probable)
+    sentence mentions that class ("fourteen foreign entities", "US chip companies")
+    with no new name within three words of it, no other sentence does so with one, and
+    none lists three or more new names ("A, B and C"). A new name is a capitalised word
+    the question does not use. A negated mention ("No European company had ...") is an
+    answer, so the rule stays silent.
+    """
+    match = _WHICH_CLASS.match(question.strip())
+    if match is None or not sentences:
+        return None
+    noun = match["noun"].lower()
+    group = next(g for g, word in _CLASS_WORD.items() if word.match(noun))
+    asked = {w.rstrip(".").removesuffix("'s").lower() for w in _WORD.findall(question)}
+
+    def new_name(word: str) -> bool:
+        bare = word.rstrip(".").removesuffix("'s")
+        low = bare.lower()
+        return (
+            bare[:1].isupper()
+            and low not in asked
+            and low not in _NOT_NAMES
+            and _DEMONYM.search(bare) is None
+        )
+
+    mentioned_first = False
+    for rank, text in enumerate(sentences):
+        words = _WORD.findall(text)
+        names = [j for j, w in enumerate(words) if new_name(w) and (j > 0 or _named_start(words))]
+        if len({words[j].lower() for j in names}) >= 3 and re.search(
+            r"[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*,\s+[A-Z][\w\-]*.*\band\s+[A-Z]", text
+        ):
+            return None  # a list of names
+        mentions = [j for j, w in enumerate(words) if _CLASS_WORD[group].match(w)]
+        for j in mentions:
+            if {w.lower() for w in words[max(0, j - 3) : j]} & {"no", "none", "any"}:
+                return None
+            if any(abs(j - k) <= 3 for k in names):
+                return None
+        mentioned_first = mentioned_first or (rank == 0 and bool(mentions))
+    return noun if mentioned_first else None
 
 
 # "Why did Xi visit JL Mag in 2019?": a past event's reason is stated as one ("because",
