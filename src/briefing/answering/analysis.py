@@ -166,9 +166,13 @@ def ruled_out(analysis: Analysis) -> tuple[str, str] | None:
 # one class. Group: the nouns a sentence may use for the same class ("companies" asked,
 # "entities" written).
 _CLASS_GROUPS: dict[str, str] = {
-    "org": r"compan(?:y|ies)|firms?|entit(?:y|ies)|business(?:es)?|suppliers?"
-    r"|(?:auto|car)?makers?|manufacturers?|producers?|buyers?|exporters?|importers?"
-    r"|customers?|clients?",
+    "org": r"compan(?:y|ies)|firms?|entit(?:y|ies)|business(?:es)?"
+    r"|(?:auto|car)?makers?|manufacturers?|producers?",
+    # A firm's suppliers, customers or traders are other classes: "JL Mag ... covers
+    # nearly all of its customers" answers "which companies", it does not count them.
+    "supplier": r"suppliers?",
+    "customer": r"customers?|clients?|buyers?",
+    "trader": r"exporters?|importers?",
     "place": r"countr(?:y|ies)|nations?|provinces?|cit(?:y|ies)|ports?",
 }
 _AUX = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would"
